@@ -1,0 +1,244 @@
+//! Errors and warnings that point at a line of the book, printed like rustc's.
+//!
+//! ```text
+//! error: the written answer does not match the computation
+//!   --> src/partie2.md:42:18
+//!    |
+//! 42 | Les scores sont {{#check scores[0] = 0.47}}.
+//!    |                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^
+//!    = written: 0.47
+//! ```
+
+use serde::Serialize;
+use std::fmt;
+use std::ops::Range;
+
+/// How bad a [`Diagnostic`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in the book, with the place it stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// The file as the user names it, relative to the book root (`src/q7.md`).
+    pub path: String,
+    /// 1-based line; 0 when the problem has no line (a missing file).
+    pub line: usize,
+    /// 1-based column in characters; 0 when unknown.
+    pub column: usize,
+    /// The text of the line, to quote under the location.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+    /// How many characters to underline from `column`.
+    #[serde(skip)]
+    pub width: usize,
+    /// `= ...` lines: the written and computed values, the rule, a hint.
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    /// An error with no location yet.
+    pub fn error(message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, message)
+    }
+
+    /// A warning with no location yet.
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, message)
+    }
+
+    fn new(severity: Severity, message: impl Into<String>) -> Self {
+        Self {
+            severity,
+            message: message.into(),
+            path: String::new(),
+            line: 0,
+            column: 0,
+            source_line: None,
+            width: 0,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Points at `range`, a byte range of `source`, the text of the file `path`.
+    pub fn at(mut self, path: &str, source: &str, range: Range<usize>) -> Self {
+        let start = floor_char_boundary(source, range.start.min(source.len()));
+        let end = floor_char_boundary(source, range.end.clamp(start, source.len()));
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+        let line_text = source[line_start..line_end].trim_end_matches('\r');
+        self.path = path.to_owned();
+        self.line = source[..start].matches('\n').count() + 1;
+        self.column = source[line_start..start].chars().count() + 1;
+        self.width = source[start..end.min(line_end)].chars().count().max(1);
+        self.source_line = Some(line_text.to_owned());
+        self
+    }
+
+    /// Points at a whole line (1-based) of `path`, quoting it from `source` when given.
+    pub fn at_line(mut self, path: &str, source: Option<&str>, line: usize) -> Self {
+        self.path = path.to_owned();
+        self.line = line;
+        self.source_line = source.and_then(|s| s.lines().nth(line.wrapping_sub(1)).map(str::to_owned));
+        match &self.source_line {
+            Some(text) => {
+                let indent = text.chars().take_while(|c| c.is_whitespace()).count();
+                self.column = indent + 1;
+                self.width = text.chars().count().saturating_sub(indent).max(1);
+            }
+            None => self.column = 0,
+        }
+        self
+    }
+
+    /// Names a file without a line.
+    pub fn in_file(mut self, path: &str) -> Self {
+        self.path = path.to_owned();
+        self
+    }
+
+    /// Adds an `= note` line.
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `path:line:column`, or as much of it as is known.
+    pub fn location(&self) -> String {
+        match (self.line, self.column) {
+            (0, _) => self.path.clone(),
+            (line, 0) => format!("{}:{line}", self.path),
+            (line, column) => format!("{}:{line}:{column}", self.path),
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{level}: {}", self.message)?;
+        let gutter = " ".repeat(self.line.to_string().len());
+        if !self.path.is_empty() {
+            writeln!(f, "{gutter}--> {}", self.location())?;
+        }
+        if let Some(text) = &self.source_line {
+            writeln!(f, "{gutter} |")?;
+            writeln!(f, "{} | {text}", self.line)?;
+            if self.column > 0 {
+                let pad: String = text
+                    .chars()
+                    .take(self.column - 1)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                writeln!(f, "{gutter} | {pad}{}", "^".repeat(self.width))?;
+            }
+        }
+        for note in &self.notes {
+            writeln!(f, "{gutter} = {note}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem a stage found in one run, so that one build reports them all.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    pub fn errors(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors() > 0
+    }
+
+    /// Prints the warnings to stderr (mdBook's own `tracing` output may have no subscriber)
+    /// and returns `Err(self)` when there is an error.
+    pub fn into_result(self) -> Result<(), Diagnostics> {
+        if self.has_errors() {
+            return Err(self);
+        }
+        for warning in &self.0 {
+            eprint!("{warning}");
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}")?;
+        }
+        let errors = self.errors();
+        let plural = if errors == 1 { "" } else { "s" };
+        write!(f, "error: the book has {errors} error{plural}")
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_at_line_and_column_in_characters() {
+        let source = "# Titre\n\nÉté : {{#check x = 1}}\n";
+        let start = source.find("{{").unwrap();
+        let d = Diagnostic::error("mismatch")
+            .at("src/a.md", source, start..start + 15)
+            .note("written: 1");
+        assert_eq!((d.line, d.column), (3, 7));
+        let text = d.to_string();
+        assert!(text.contains("--> src/a.md:3:7"), "{text}");
+        assert!(text.contains("3 | Été : {{#check x = 1}}"), "{text}");
+        assert!(text.contains("  |       ^^^^^^^^^^^^^^^"), "{text}");
+        assert!(text.contains("= written: 1"), "{text}");
+    }
+
+    #[test]
+    fn a_whole_line_is_underlined_from_its_indent() {
+        let d = Diagnostic::error("x").at_line("f.md", Some("a\n    let x = ;\n"), 2);
+        assert_eq!((d.line, d.column, d.width), (2, 5, 9));
+    }
+
+    #[test]
+    fn collection_counts_errors_not_warnings() {
+        let mut all = Diagnostics::new();
+        all.push(Diagnostic::warning("w"));
+        assert!(all.clone().into_result().is_ok());
+        all.push(Diagnostic::error("e"));
+        assert!(all.to_string().ends_with("the book has 1 error"));
+    }
+}
