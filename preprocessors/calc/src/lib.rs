@@ -1,0 +1,46 @@
+//! Course computations for the book, and the runtime its embedded blocks run in.
+//!
+//! Embedded ```` ```rust,compute ```` blocks of a book are compiled against this crate:
+//! everything in [`prelude`] is in scope inside them. The computations are plain functions on
+//! [`ndarray`] arrays so that a teacher can call them in a block exactly as in a unit test.
+//!
+//! ```
+//! use coursebook_calc::prelude::*;
+//! let p = softmax(&array![0.8, -0.2, 0.6]);
+//! assert_eq!((p[0] * 100.0).round(), 46.0);
+//! ```
+
+pub mod attention;
+pub mod mixmatch;
+pub mod notebook;
+pub mod params;
+pub mod probability;
+pub mod sequence;
+pub mod temperature;
+
+#[cfg(test)]
+mod test_util;
+
+/// What an embedded block sees: ndarray's essentials, the course computations and `publish!`.
+///
+/// The computations, by module: [`probability`](mod@crate::probability) (softmax, entropy,
+/// argmax), [`temperature`](mod@crate::temperature) (both temperature conventions),
+/// [`mixmatch`](mod@crate::mixmatch) (sharpening, averaging), [`attention`](mod@crate::attention)
+/// (dot-product attention, masks), [`params`](mod@crate::params) (parameter counts) and
+/// [`sequence`](mod@crate::sequence) (sequence task shapes).
+pub mod prelude {
+    pub use crate::notebook::{Publish, Value};
+    pub use crate::publish;
+    pub use ndarray::{array, s, Array1, Array2, ArrayView1, ArrayView2, Axis};
+
+    pub use crate::attention::{
+        attention, attention_weights, causal_mask, causal_self_attention, dot_attention,
+        dot_scores, full_mask, masked_attention, masked_attention_weights, scaled_dot_attention,
+        self_attention,
+    };
+    pub use crate::mixmatch::{average, sharpen, MIXMATCH_K, MIXMATCH_T};
+    pub use crate::params::{dense_params, MultiHeadAttention, ParamCount};
+    pub use crate::probability::{argmax, argmax1, entropy, entropy_bits, softmax};
+    pub use crate::sequence::{shift_for_next_char, spectrogram_sequence, Mapping, SequenceShape};
+    pub use crate::temperature::{power_temperature, softmax_temperature};
+}
