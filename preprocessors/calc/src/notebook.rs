@@ -112,13 +112,11 @@ where
     fn to_value(&self) -> Value {
         fn nest<T: Publish>(view: ndarray::ArrayViewD<'_, T>) -> Value {
             if view.ndim() == 0 {
-                return view.first().map_or(Value::List(Vec::new()), Publish::to_value);
+                return view
+                    .first()
+                    .map_or(Value::List(Vec::new()), Publish::to_value);
             }
-            Value::List(
-                view.outer_iter()
-                    .map(|sub| nest(sub.into_dyn()))
-                    .collect(),
-            )
+            Value::List(view.outer_iter().map(|sub| nest(sub.into_dyn())).collect())
         }
         nest(self.view().into_dyn())
     }
@@ -130,6 +128,9 @@ where
 pub enum Event {
     /// Chapter `chapter` (its index among the book's computing chapters) started.
     Start { chapter: usize },
+    /// Block `block` of the current chapter started: locates a panic raised inside the course
+    /// library, a time-out or a flood of output.
+    Block { chapter: usize, block: usize },
     /// A block published `name` at `line` of the generated program.
     Publish {
         chapter: usize,
@@ -137,9 +138,10 @@ pub enum Event {
         line: u32,
         value: Value,
     },
-    /// The chapter panicked at `line` of the generated program (0 when unknown).
+    /// The chapter panicked at `line` of `file` (the generated program, or a library file).
     Panic {
         chapter: usize,
+        file: String,
         line: u32,
         message: String,
     },
@@ -160,7 +162,7 @@ thread_local! {
 }
 
 static SINK: Mutex<Option<BufWriter<File>>> = Mutex::new(None);
-static PANIC_AT: Mutex<Option<(u32, String)>> = Mutex::new(None);
+static PANIC_AT: Mutex<Option<(String, u32, String)>> = Mutex::new(None);
 
 fn emit(event: &Event) {
     let mut sink = SINK.lock().unwrap_or_else(|e| e.into_inner());
@@ -184,6 +186,13 @@ pub fn publish_value<T: Publish + ?Sized>(name: &str, line: u32, value: &T) {
     });
 }
 
+/// Marks the start of block `block` of the running chapter; the generated program calls it.
+#[doc(hidden)]
+pub fn enter_block(block: usize) {
+    let chapter = CURRENT.with(|c| *c.borrow()).unwrap_or(usize::MAX);
+    emit(&Event::Block { chapter, block });
+}
+
 /// Runs the chapters of a compiled book, writing events to the file named by the first argument.
 ///
 /// A panicking chapter is reported and the next one still runs, so that one build lists every
@@ -202,7 +211,9 @@ pub fn run(chapters: &[ChapterFn]) {
     };
     *SINK.lock().unwrap_or_else(|e| e.into_inner()) = Some(BufWriter::new(file));
     panic::set_hook(Box::new(|info| {
-        let line = info.location().map_or(0, |l| l.line());
+        let (file, line) = info
+            .location()
+            .map_or((String::new(), 0), |l| (l.file().to_owned(), l.line()));
         let message = if let Some(s) = info.payload().downcast_ref::<&str>() {
             (*s).to_owned()
         } else if let Some(s) = info.payload().downcast_ref::<String>() {
@@ -210,7 +221,7 @@ pub fn run(chapters: &[ChapterFn]) {
         } else {
             "panic with a non-string payload".to_owned()
         };
-        *PANIC_AT.lock().unwrap_or_else(|e| e.into_inner()) = Some((line, message));
+        *PANIC_AT.lock().unwrap_or_else(|e| e.into_inner()) = Some((file, line, message));
     }));
     for (chapter, body) in chapters.iter().enumerate() {
         CURRENT.with(|c| *c.borrow_mut() = Some(chapter));
@@ -222,13 +233,14 @@ pub fn run(chapters: &[ChapterFn]) {
                 message: err.to_string(),
             }),
             Err(_) => {
-                let (line, message) = PANIC_AT
+                let (file, line, message) = PANIC_AT
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .take()
-                    .unwrap_or((0, "panic".to_owned()));
+                    .unwrap_or((String::new(), 0, "panic".to_owned()));
                 emit(&Event::Panic {
                     chapter,
+                    file,
                     line,
                     message,
                 });
@@ -277,6 +289,9 @@ mod tests {
     fn values_round_trip_through_json() {
         let v = vec![Value::Int(82), Value::Str("<b>".into()), Value::Bool(true)];
         let json = serde_json::to_string(&Value::List(v.clone())).unwrap();
-        assert_eq!(serde_json::from_str::<Value>(&json).unwrap(), Value::List(v));
+        assert_eq!(
+            serde_json::from_str::<Value>(&json).unwrap(),
+            Value::List(v)
+        );
     }
 }

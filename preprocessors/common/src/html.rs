@@ -21,3 +21,30 @@ pub fn escape(text: &str) -> String {
     }
     out
 }
+
+/// Escapes `text` for a span of inline HTML inside Markdown: HTML escaping, plus entities for
+/// the characters that Markdown or the math stage would still interpret between tags
+/// (`*`, `_`, `` ` ``, `[`, `]`, `\`, `|`, `$`), so that a computed value such as `a_1 | $5`
+/// shows as itself inside a paragraph or a table cell.
+///
+/// ```
+/// assert_eq!(coursebook_common::html::escape_inline("a_1 | $5"), "a&#95;1 &#124; &#36;5");
+/// ```
+pub fn escape_inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in escape(text).chars() {
+        match c {
+            '*' => out.push_str("&#42;"),
+            '_' => out.push_str("&#95;"),
+            '`' => out.push_str("&#96;"),
+            '[' => out.push_str("&#91;"),
+            ']' => out.push_str("&#93;"),
+            '\\' => out.push_str("&#92;"),
+            '|' => out.push_str("&#124;"),
+            '$' => out.push_str("&#36;"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}

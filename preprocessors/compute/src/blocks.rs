@@ -1,0 +1,141 @@
+//! Finding the ```` ```rust,compute ```` blocks of a chapter, and turning them into the code
+//! blocks the reader sees.
+
+use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+/// One embedded computation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// The code, as the compiler will see it.
+    pub code: String,
+    /// 1-based line, in the chapter source, of the block's first code line.
+    pub first_line: usize,
+    /// Whether the author asked to hide the code (`rust,compute,hidden`).
+    pub hidden: bool,
+    /// Byte range of the whole fenced block in the chapter source.
+    pub range: Range<usize>,
+    /// Byte range of the info string (`rust,compute`) in the chapter source.
+    pub info_range: Range<usize>,
+}
+
+/// Whether a fence's info string marks a computation: it names `rust` and `compute`, separated
+/// by commas or spaces, as mdBook's own attributes are (`rust,compute,hidden`).
+pub fn is_compute(info: &str) -> bool {
+    let words: Vec<&str> = words(info).collect();
+    words.first() == Some(&"rust") && words.contains(&"compute")
+}
+
+fn words(info: &str) -> impl Iterator<Item = &str> {
+    info.split([',', ' ', '\t']).filter(|w| !w.is_empty())
+}
+
+/// The compute blocks of `source`, in order.
+pub fn find(source: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut current: Option<(Block, bool)> = None;
+    for (event, range) in Parser::new_ext(source, Options::all()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_compute(&info) => {
+                let line_end = source[range.start..]
+                    .find('\n')
+                    .map_or(source.len(), |i| range.start + i);
+                let info_start = source[range.start..line_end]
+                    .find(info.as_ref())
+                    .map_or(line_end, |i| range.start + i);
+                let block = Block {
+                    code: String::new(),
+                    first_line: line_of(source, line_end) + 1,
+                    hidden: words(&info).any(|w| w == "hidden"),
+                    range: range.clone(),
+                    info_range: info_start..info_start + info.len(),
+                };
+                current = Some((block, false));
+            }
+            Event::Text(text) => {
+                if let Some((block, _)) = current.as_mut() {
+                    block.code.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((block, _)) = current.take() {
+                    blocks.push(block);
+                }
+            }
+            _ => {}
+        }
+    }
+    blocks
+}
+
+fn line_of(source: &str, offset: usize) -> usize {
+    source[..offset].matches('\n').count() + 1
+}
+
+/// The Markdown that replaces a compute block for the reader: an anchor that checks link to,
+/// then a Rust code block without a playground button (the playground lacks the course
+/// library). A hidden block keeps its code behind mdBook's show-hidden-lines toggle, so the
+/// reader can still see on demand what a checked value came from.
+pub fn reader_view(source: &str, block: &Block, anchor: &str) -> String {
+    let original = &source[block.range.clone()];
+    let info_start = block.info_range.start - block.range.start;
+    let info_end = block.info_range.end - block.range.start;
+    let mut fence = String::new();
+    fence.push_str(&original[..info_start]);
+    fence.push_str("rust,noplayground");
+    let mut rest = original[info_end..].to_owned();
+    if block.hidden {
+        rest = hide_lines(&rest);
+    }
+    fence.push_str(&rest);
+    format!("<a id=\"{anchor}\" class=\"cb-block-anchor\"></a>\n\n{fence}")
+}
+
+/// Prefixes every code line (not the fences) with `# `, mdBook's marker for hidden Rust lines.
+fn hide_lines(after_info: &str) -> String {
+    let mut lines: Vec<String> = after_info.split('\n').map(str::to_owned).collect();
+    let last_code = lines.len().saturating_sub(2);
+    for line in lines.iter_mut().take(last_code + 1).skip(1) {
+        let indent = line.len() - line.trim_start().len();
+        if !line.trim().is_empty() {
+            line.insert_str(indent, "# ");
+        }
+    }
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHAPTER: &str = "# Q7\n\n```rust,compute\nlet a = 1;\npublish!(a);\n```\n\nTexte.\n\n```rust\nlet b = 2;\n```\n\n```rust,compute,hidden\nlet c = 3;\n```\n";
+
+    #[test]
+    fn finds_compute_blocks_only_with_their_first_line() {
+        let blocks = find(CHAPTER);
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[0].code, "let a = 1;\npublish!(a);\n");
+        assert_eq!(blocks[0].first_line, 4);
+        assert!(!blocks[0].hidden);
+        assert_eq!(blocks[1].first_line, 15);
+        assert!(blocks[1].hidden);
+    }
+
+    #[test]
+    fn the_reader_sees_a_plain_rust_block_and_hidden_code_stays_reachable() {
+        let blocks = find(CHAPTER);
+        let shown = reader_view(CHAPTER, &blocks[0], "cb-block-0");
+        assert!(shown.starts_with("<a id=\"cb-block-0\""));
+        assert!(shown.ends_with("```rust,noplayground\nlet a = 1;\npublish!(a);\n```"), "{shown}");
+        let hidden = reader_view(CHAPTER, &blocks[1], "cb-block-1");
+        assert!(hidden.contains("```rust,noplayground\n# let c = 3;\n```"), "{hidden}");
+    }
+
+    #[test]
+    fn info_strings() {
+        assert!(is_compute("rust,compute"));
+        assert!(is_compute("rust compute hidden"));
+        assert!(!is_compute("rust"));
+        assert!(!is_compute("python,compute"));
+    }
+}

@@ -1,0 +1,283 @@
+//! The stage's pass over a book: collect each chapter's blocks, evaluate them once for the
+//! whole book, then rewrite each chapter's directives and blocks.
+
+use crate::blocks::{self, Block};
+use crate::claim::{Claim, Show, ValuePath};
+use crate::compare::{self, Rule};
+use crate::config::Options;
+use crate::engine::{self, ChapterValues, Published};
+use crate::format::format_value;
+use crate::program::ChapterCode;
+use crate::render::{self, Words};
+use crate::report::{CheckRecord, Report};
+use common::cache::Cache;
+use common::directive::scan;
+use common::{Diagnostic, Diagnostics, Splicer};
+use coursebook_calc::notebook::Value;
+use mdbook_preprocessor::book::{Book, BookItem};
+use mdbook_preprocessor::errors::Result;
+use mdbook_preprocessor::PreprocessorContext;
+use std::path::{Path, PathBuf};
+
+/// A chapter as this stage sees it.
+pub struct Page {
+    /// `chapter.path`: identifies the chapter and gives its page.
+    pub key: PathBuf,
+    /// The Markdown file as diagnostics name it.
+    pub file: String,
+    pub content: String,
+}
+
+/// The book's chapters with a file, in reading order.
+pub fn collect(ctx: &PreprocessorContext, book: &Book) -> Vec<Page> {
+    book.iter()
+        .filter_map(|item| match item {
+            BookItem::Chapter(ch) => ch.path.as_ref().map(|key| Page {
+                key: key.clone(),
+                file: common::chapter_path(ctx, ch),
+                content: ch.content.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+const DIRECTIVES: &[&str] = &["check", "value", "verification"];
+
+/// Evaluates the book's blocks and rewrites every page. Returns the new contents by key.
+pub fn process(
+    pages: &[Page],
+    options: &Options,
+    cache: &Cache,
+    report: &mut Report,
+) -> Result<Vec<(PathBuf, String)>> {
+    let found: Vec<Vec<Block>> = pages.iter().map(|p| blocks::find(&p.content)).collect();
+    let with_code: Vec<usize> = (0..pages.len()).filter(|&i| !found[i].is_empty()).collect();
+    let code: Vec<ChapterCode> = with_code
+        .iter()
+        .map(|&i| ChapterCode {
+            path: pages[i].file.clone(),
+            blocks: found[i].clone(),
+        })
+        .collect();
+    let sources: Vec<&str> = with_code.iter().map(|&i| pages[i].content.as_str()).collect();
+    let values = engine::evaluate(&code, &sources, cache, options.timeout, &mut report.stats)
+        .map_err(mdbook_preprocessor::errors::Error::new)?;
+    let mut values_of = vec![ChapterValues::new(); pages.len()];
+    for (values, &i) in values.into_iter().zip(&with_code) {
+        values_of[i] = values;
+    }
+
+    let words = Words {
+        french: options.french,
+    };
+    let mut diagnostics = Diagnostics::new();
+    let mut rewritten = Vec::new();
+    let mut tables = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        let rewrite = rewrite_page(page, &found[i], &values_of[i], options, words, report, &mut diagnostics);
+        if rewrite.has_verification {
+            tables.push(rewritten.len());
+        }
+        if rewrite.touched || !found[i].is_empty() {
+            report.chapters += 1;
+        }
+        rewritten.push((page.key.clone(), rewrite.content));
+    }
+    for index in tables {
+        let (key, content) = &mut rewritten[index];
+        let table = render::verification_table(&report.checks, &to_root(key), words);
+        *content = content.replace(VERIFICATION_PLACEHOLDER, &table);
+    }
+    crate::finish(diagnostics)?;
+    Ok(rewritten)
+}
+
+/// Stands for the verification table until every page has been checked.
+const VERIFICATION_PLACEHOLDER: &str = "\u{0}coursebook-verification\u{0}";
+
+struct Rewrite {
+    content: String,
+    touched: bool,
+    has_verification: bool,
+}
+
+fn rewrite_page(
+    page: &Page,
+    blocks: &[Block],
+    values: &ChapterValues,
+    options: &Options,
+    words: Words,
+    report: &mut Report,
+    diagnostics: &mut Diagnostics,
+) -> Rewrite {
+    let source = page.content.as_str();
+    let mut splicer = Splicer::new();
+    for (b, block) in blocks.iter().enumerate() {
+        splicer.replace(block.range.clone(), blocks::reader_view(source, block, &block_anchor(b)));
+    }
+    let found = scan(source, DIRECTIVES);
+    for range in &found.unterminated {
+        diagnostics.push(
+            Diagnostic::error("this directive is not closed with `}}` on the same line")
+                .at(&page.file, source, range.clone()),
+        );
+    }
+    let mut has_verification = false;
+    let mut checks = 0;
+    for d in &found.directives {
+        let at = |message: String| Diagnostic::error(message).at(&page.file, source, d.range.clone());
+        match d.name {
+            "verification" => {
+                has_verification = true;
+                splicer.replace(d.range.clone(), format!("\n\n{VERIFICATION_PLACEHOLDER}\n\n"));
+            }
+            "value" => match Show::parse(d.args).map_err(|e| e.0).and_then(|show| {
+                lookup(values, &show.path).map(|p| (show, p))
+            }) {
+                Ok((show, published)) => {
+                    let text = format_value(&published, options.decimal, show.digits);
+                    splicer.replace(d.range.clone(), render::value(&text, &show.path.to_string(), words));
+                }
+                Err(message) => diagnostics.push(at(message)),
+            },
+            _ => {
+                let anchor = format!("cb-check-{checks}");
+                checks += 1;
+                match Claim::parse(d.args) {
+                    Ok(claim) => {
+                        let (record, block) = check(page, source, d.range.clone(), &claim, values, anchor, words);
+                        if let Some(problem) = &record.problem {
+                            diagnostics.push(mismatch(page, source, d.range.clone(), &claim, &record, problem));
+                        }
+                        splicer.replace(d.range.clone(), render::check(&record, block.as_deref(), words));
+                        report.checks.push(record);
+                    }
+                    Err(e) => diagnostics.push(at(format!("malformed check: {e}"))),
+                }
+            }
+        }
+    }
+    let touched = !splicer.is_empty();
+    Rewrite {
+        content: splicer.apply(source),
+        touched,
+        has_verification,
+    }
+}
+
+/// Checks one claim; returns its record and the anchor of the block that published the value.
+fn check(
+    page: &Page,
+    source: &str,
+    range: std::ops::Range<usize>,
+    claim: &Claim,
+    values: &ChapterValues,
+    anchor: String,
+    words: Words,
+) -> (CheckRecord, Option<String>) {
+    let located = Diagnostic::error("").at(&page.file, source, range);
+    let rule = Rule::of(&claim.written, claim.tolerance);
+    let published = values.get(&claim.path.name);
+    let value = lookup(values, &claim.path);
+    let problem = match &value {
+        Ok(v) => compare::compare(&claim.written, claim.tolerance, v).err().map(|m| m.reason),
+        Err(message) => Some(message.clone()),
+    };
+    let decimal = if claim.text.contains(',') && !claim.text.contains(';') || claim.text.contains(';') { ',' } else { '.' };
+    let record = CheckRecord {
+        file: page.file.clone(),
+        line: located.line,
+        column: located.column,
+        page: page_of(&page.key),
+        anchor,
+        expression: claim.path.to_string(),
+        written: claim.text.clone(),
+        computed: value.ok().map(|v| format_value(&v, decimal, None)),
+        rule: rule.describe(words.french),
+        holds: problem.is_none(),
+        problem,
+        published_at: published.map(|p| format!("{}:{}", page.file, p.line)),
+    };
+    (record, published.map(|p| block_anchor(p.block)))
+}
+
+fn mismatch(
+    page: &Page,
+    source: &str,
+    range: std::ops::Range<usize>,
+    claim: &Claim,
+    record: &CheckRecord,
+    problem: &str,
+) -> Diagnostic {
+    let message = if record.computed.is_some() {
+        "the written answer does not match the computation"
+    } else {
+        "this answer cannot be checked"
+    };
+    let mut d = Diagnostic::error(message)
+        .at(&page.file, source, range)
+        .note(format!("written: {}", claim.text));
+    if let Some(computed) = &record.computed {
+        d = d.note(format!("computed: {} = {computed}", record.expression));
+    }
+    if let Some(at) = &record.published_at {
+        d = d.note(format!("published at {at}"));
+    }
+    d.note(format!("rule: {}", Rule::of(&claim.written, claim.tolerance).describe(false)))
+        .note(problem.to_owned())
+}
+
+/// The value at `path`, or a message saying why there is none.
+fn lookup(values: &ChapterValues, path: &ValuePath) -> Result<Value, String> {
+    let Some(Published { value, .. }) = values.get(&path.name) else {
+        let known: Vec<&str> = values.keys().map(String::as_str).collect();
+        return Err(if known.is_empty() {
+            format!("unknown name `{}`: no block of this chapter publishes anything", path.name)
+        } else {
+            format!("unknown name `{}`: this chapter publishes {}", path.name, known.join(", "))
+        });
+    };
+    let mut current = value;
+    let mut walked = path.name.clone();
+    for &index in &path.indices {
+        match current {
+            Value::List(items) => match items.get(index) {
+                Some(item) => current = item,
+                None => {
+                    return Err(format!(
+                        "index {index} is out of range: `{walked}` has {} item(s)",
+                        items.len()
+                    ))
+                }
+            },
+            other => {
+                return Err(format!(
+                    "`{walked}` is {}, it has no items to index",
+                    compare::kind(other)
+                ))
+            }
+        }
+        walked.push_str(&format!("[{index}]"));
+    }
+    Ok(current.clone())
+}
+
+fn block_anchor(block: usize) -> String {
+    format!("cb-block-{block}")
+}
+
+/// The page a chapter renders to, relative to the book's output root.
+fn page_of(key: &Path) -> String {
+    let page = if key.file_name().is_some_and(|f| f.eq_ignore_ascii_case("README.md")) {
+        key.with_file_name("index.html")
+    } else {
+        key.with_extension("html")
+    };
+    page.to_string_lossy().replace('\\', "/")
+}
+
+/// `../` as many times as `key` is deep, to link from its page to any other.
+fn to_root(key: &Path) -> String {
+    "../".repeat(key.components().count().saturating_sub(1))
+}

@@ -1,0 +1,225 @@
+//! Deciding whether a written answer agrees with a computed value.
+
+use crate::claim::Tolerance;
+use crate::format::format_value;
+use crate::written::Written;
+use coursebook_calc::notebook::Value;
+
+/// Why a written answer does not hold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mismatch {
+    /// A sentence such as "0.4640 rounds to 0.46 at 2 decimals, not 0.47".
+    pub reason: String,
+}
+
+/// The rule applied to a written answer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Rule {
+    /// Rounds to the integer written.
+    Integer,
+    /// Rounds to the number written at this many decimals.
+    Decimals(u32),
+    Absolute(f64),
+    Relative(f64),
+    /// Same length, each item by its own rule.
+    List,
+    SameText,
+    SameBoolean,
+}
+
+impl Rule {
+    /// The rule for `written` under `tolerance`.
+    pub fn of(written: &Written, tolerance: Tolerance) -> Rule {
+        match (written, tolerance) {
+            (_, Tolerance::Absolute(t)) => Rule::Absolute(t),
+            (_, Tolerance::Relative(t)) => Rule::Relative(t),
+            (Written::Number { decimals: 0, .. }, _) => Rule::Integer,
+            (Written::Number { decimals, .. }, _) => Rule::Decimals(*decimals),
+            (Written::List(_), _) => Rule::List,
+            (Written::Str(_), _) => Rule::SameText,
+            (Written::Bool(_), _) => Rule::SameBoolean,
+        }
+    }
+
+    /// The rule in words, in English (diagnostics) or French (`fr` books' pages).
+    pub fn describe(self, french: bool) -> String {
+        match (self, french) {
+            (Rule::Integer, false) => "rounds to the integer written".into(),
+            (Rule::Integer, true) => "arrondi à l’entier écrit".into(),
+            (Rule::Decimals(d), false) => format!("rounds to the value written at {d} decimal(s)"),
+            (Rule::Decimals(d), true) => format!("arrondi à {d} décimale(s)"),
+            (Rule::Absolute(t), false) => format!("within ± {t}"),
+            (Rule::Absolute(t), true) => format!("à ± {} près", t.to_string().replace('.', ",")),
+            (Rule::Relative(t), false) => format!("within ± {}%", t * 100.0),
+            (Rule::Relative(t), true) => format!("à ± {} % près", (t * 100.0).to_string().replace('.', ",")),
+            (Rule::List, false) => "same length, each item by its own digits".into(),
+            (Rule::List, true) => "même longueur, chaque élément à sa précision".into(),
+            (Rule::SameText, false) => "same text".into(),
+            (Rule::SameText, true) => "texte identique".into(),
+            (Rule::SameBoolean, false) => "same boolean".into(),
+            (Rule::SameBoolean, true) => "même booléen".into(),
+        }
+    }
+}
+
+/// Compares `written` with `computed` under `tolerance`.
+///
+/// ```
+/// use coursebook_compute::{claim::Tolerance, compare::compare, written::Written};
+/// use coursebook_calc::notebook::Value;
+/// let w = Written::parse("0.46").unwrap();
+/// assert!(compare(&w, Tolerance::Digits, &Value::Float(0.4640)).is_ok());
+/// assert!(compare(&w, Tolerance::Digits, &Value::Float(0.4650001)).is_err());
+/// ```
+pub fn compare(written: &Written, tolerance: Tolerance, computed: &Value) -> Result<(), Mismatch> {
+    match (written, computed) {
+        (Written::Number { .. }, Value::Int(n)) => compare_number(written, tolerance, *n as f64),
+        (Written::Number { .. }, Value::Float(x)) => compare_number(written, tolerance, *x),
+        (Written::Bool(w), Value::Bool(c)) if w == c => Ok(()),
+        (Written::Str(w), Value::Str(c)) if w.trim() == c.trim() => Ok(()),
+        (Written::Bool(_), Value::Bool(_)) | (Written::Str(_), Value::Str(_)) => Err(Mismatch {
+            reason: format!("the computation gives {}", format_value(computed, '.', None)),
+        }),
+        (Written::List(items), Value::List(values)) => compare_lists(items, tolerance, values),
+        _ => Err(Mismatch {
+            reason: format!(
+                "type mismatch: {} is written, the computation gives {}",
+                written.kind(),
+                kind(computed)
+            ),
+        }),
+    }
+}
+
+fn compare_lists(items: &[Written], tolerance: Tolerance, values: &[Value]) -> Result<(), Mismatch> {
+    if items.len() != values.len() {
+        return Err(Mismatch {
+            reason: format!(
+                "{} items are written, the computation gives {} \
+                 (with decimal commas, separate items with `;`)",
+                items.len(),
+                values.len()
+            ),
+        });
+    }
+    for (i, (item, value)) in items.iter().zip(values).enumerate() {
+        compare(item, tolerance, value).map_err(|m| Mismatch {
+            reason: format!("item {i}: {}", m.reason),
+        })?;
+    }
+    Ok(())
+}
+
+fn compare_number(written: &Written, tolerance: Tolerance, computed: f64) -> Result<(), Mismatch> {
+    let Written::Number { mantissa, decimals } = *written else {
+        unreachable!("called on numbers only");
+    };
+    let value = written.as_f64().unwrap_or(f64::NAN);
+    if !computed.is_finite() {
+        return Err(Mismatch {
+            reason: format!("the computation gives {computed}, not a finite number"),
+        });
+    }
+    let holds = match tolerance {
+        Tolerance::Digits => {
+            let scaled = (computed * 10f64.powi(decimals as i32)).round();
+            scaled.abs() < 1e30 && scaled as i128 == mantissa
+        }
+        Tolerance::Absolute(t) => (computed - value).abs() <= t * (1.0 + 1e-12),
+        Tolerance::Relative(t) => (computed - value).abs() <= t * value.abs() * (1.0 + 1e-12),
+    };
+    if holds {
+        return Ok(());
+    }
+    let reason = match tolerance {
+        Tolerance::Digits => format!(
+            "{} rounds to {:.*}, not to the {} written",
+            shortest(computed),
+            decimals as usize,
+            computed,
+            shortest(value)
+        ),
+        _ => format!(
+            "{} is {} away from {}",
+            shortest(computed),
+            shortest((computed - value).abs()),
+            shortest(value)
+        ),
+    };
+    Err(Mismatch { reason })
+}
+
+fn shortest(x: f64) -> String {
+    format_value(&Value::Float(x), '.', None)
+}
+
+/// "an integer", "a list of 3 items"...: the kind of a computed value, for messages.
+pub fn kind(value: &Value) -> String {
+    match value {
+        Value::Int(_) => "an integer".into(),
+        Value::Float(_) => "a decimal number".into(),
+        Value::Bool(_) => "a boolean".into(),
+        Value::Str(_) => "a string".into(),
+        Value::List(items) => format!("a list of {} items", items.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(written: &str, computed: Value) -> Result<(), Mismatch> {
+        compare(&Written::parse(written).unwrap(), Tolerance::Digits, &computed)
+    }
+
+    #[test]
+    fn precision_follows_the_digits_written() {
+        let p = Value::Float(0.46396);
+        assert!(check("0.46", p.clone()).is_ok());
+        assert!(check("0,46", p.clone()).is_ok());
+        assert!(check("0.464", p.clone()).is_ok());
+        assert!(check("0.5", p.clone()).is_ok());
+        assert!(check("0.47", p.clone()).is_err());
+        assert!(check("0.45", p.clone()).is_err());
+        assert!(check("0.4640", p.clone()).is_ok());
+        assert!(check("0.4641", p).is_err());
+        assert!(check("82", Value::Int(82)).is_ok());
+        assert!(check("83", Value::Int(82)).is_err());
+        assert!(check("46 %", Value::Float(0.46396)).is_ok());
+    }
+
+    #[test]
+    fn mismatch_says_what_the_computation_rounds_to() {
+        let m = check("0.47", Value::Float(0.46396)).unwrap_err();
+        assert!(m.reason.contains("rounds to 0.46"), "{}", m.reason);
+    }
+
+    #[test]
+    fn explicit_tolerances() {
+        let w = Written::parse("1.1").unwrap();
+        assert!(compare(&w, Tolerance::Absolute(0.05), &Value::Float(1.14)).is_ok());
+        assert!(compare(&w, Tolerance::Absolute(0.05), &Value::Float(1.16)).is_err());
+        assert!(compare(&w, Tolerance::Relative(0.1), &Value::Float(1.2)).is_ok());
+        assert!(compare(&w, Tolerance::Relative(0.01), &Value::Float(1.2)).is_err());
+    }
+
+    #[test]
+    fn lists_strings_booleans_and_types() {
+        let scores = Value::List(vec![
+            Value::Float(0.4640),
+            Value::Float(0.1707),
+            Value::Float(0.3653),
+        ]);
+        assert!(check("[0.46, 0.17, 0.37]", scores.clone()).is_ok());
+        assert!(check("[0,46; 0,17; 0,37]", scores.clone()).is_ok());
+        assert!(check("[0.46, 0.17, 0.36]", scores.clone()).is_err());
+        assert!(check("[0,46, 0,17, 0,37]", scores.clone()).is_err());
+        assert!(check("0.46", scores).unwrap_err().reason.contains("type mismatch"));
+        assert!(check("many-to-one", Value::Str("many-to-one".into())).is_ok());
+        assert!(check("many-to-many", Value::Str("many-to-one".into())).is_err());
+        assert!(check("vrai", Value::Bool(true)).is_ok());
+        assert!(check("faux", Value::Bool(true)).is_err());
+        assert!(check("1", Value::Bool(true)).is_err());
+        assert!(check("1", Value::Float(f64::NAN)).is_err());
+    }
+}

@@ -1,0 +1,52 @@
+//! Options of the `[preprocessor.compute]` table of book.toml.
+
+use mdbook_preprocessor::PreprocessorContext;
+use std::time::Duration;
+
+/// The stage's options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Longest a book's computations may run, all chapters together (`timeout`, in seconds;
+    /// 10 by default).
+    pub timeout: Duration,
+    /// Decimal separator of values shown with `{{#value}}` (`decimal`; `,` for French books).
+    pub decimal: char,
+    /// Whether reader-facing words are French (`book.language` starts with `fr`).
+    pub french: bool,
+}
+
+impl Options {
+    /// Reads the options; a value of the wrong type is an error rather than a silent default.
+    pub fn from_context(ctx: &PreprocessorContext, name: &str) -> Result<Options, String> {
+        let key = |k: &str| format!("preprocessor.{name}.{k}");
+        let french = ctx
+            .config
+            .book
+            .language
+            .as_deref()
+            .is_some_and(|l| l.to_ascii_lowercase().starts_with("fr"));
+        let timeout = match ctx.config.get::<f64>(&key("timeout")) {
+            Ok(None) => 10.0,
+            Ok(Some(t)) if t.is_finite() && t > 0.0 && t < 86_400.0 => t,
+            Ok(Some(t)) => return Err(format!("book.toml: `{}` must be a positive number of seconds, not {t}", key("timeout"))),
+            Err(e) => return Err(format!("book.toml: `{}`: {e}", key("timeout"))),
+        };
+        let decimal = match ctx.config.get::<String>(&key("decimal")) {
+            Ok(None) => {
+                if french {
+                    ','
+                } else {
+                    '.'
+                }
+            }
+            Ok(Some(s)) if s == "," || s == "." => s.chars().next().unwrap_or('.'),
+            Ok(Some(s)) => return Err(format!("book.toml: `{}` is \".\" or \",\", not {s:?}", key("decimal"))),
+            Err(e) => return Err(format!("book.toml: `{}`: {e}", key("decimal"))),
+        };
+        Ok(Options {
+            timeout: Duration::from_secs_f64(timeout),
+            decimal,
+            french,
+        })
+    }
+}

@@ -1,0 +1,97 @@
+//! The HTML that replaces directives: checked answers, shown values, the verification table.
+//!
+//! Everything is inline HTML on one line, with Markdown-significant characters turned into
+//! entities, so it survives inside a paragraph, a list item or a table cell.
+
+use crate::report::CheckRecord;
+use common::html::{escape, escape_inline};
+
+/// Reader-facing words, in the book's language.
+#[derive(Debug, Clone, Copy)]
+pub struct Words {
+    pub french: bool,
+}
+
+impl Words {
+    fn pick(self, en: &'static str, fr: &'static str) -> &'static str {
+        if self.french {
+            fr
+        } else {
+            en
+        }
+    }
+}
+
+/// A checked answer: the written value, a discreet mark, and on hover or focus the computed
+/// value, the rule and a link to the block that computed it.
+pub fn check(record: &CheckRecord, block_anchor: Option<&str>, words: Words) -> String {
+    let computed = record.computed.as_deref().unwrap_or("?");
+    let source = match block_anchor {
+        Some(anchor) => format!(
+            " · <a href=\"#{anchor}\">{}</a>",
+            words.pick("computation", "voir le calcul")
+        ),
+        None => String::new(),
+    };
+    format!(
+        "<span class=\"cb-check\" id=\"{id}\" tabindex=\"0\">\
+<span class=\"cb-written\">{written}</span>\
+<span class=\"cb-mark\" aria-hidden=\"true\">✓</span>\
+<span class=\"cb-proof\" role=\"note\">{verified} <code>{expr}</code> = {computed} ({rule}){source}</span>\
+</span>",
+        id = escape(&record.anchor),
+        written = escape_inline(&record.written),
+        verified = words.pick("checked:", "vérifié :"),
+        expr = escape_inline(&record.expression),
+        computed = escape_inline(computed),
+        rule = escape_inline(&record.rule),
+    )
+}
+
+/// A value shown by `{{#value}}`: the text, with its origin in a tooltip.
+pub fn value(text: &str, expression: &str, words: Words) -> String {
+    format!(
+        "<span class=\"cb-value\" title=\"{} {}\">{}</span>",
+        words.pick("computed:", "calculé :"),
+        escape(expression),
+        escape_inline(text)
+    )
+}
+
+/// The verification table: one row per checked answer of the book, linking to it.
+/// `to_root` is the relative path from the page that holds the table to the book's root.
+pub fn verification_table(records: &[CheckRecord], to_root: &str, words: Words) -> String {
+    let header = [
+        words.pick("Where", "Emplacement"),
+        words.pick("Value", "Grandeur"),
+        words.pick("Written", "Écrit"),
+        words.pick("Computed", "Calculé"),
+        words.pick("Rule", "Règle"),
+        words.pick("Status", "Statut"),
+    ];
+    let mut html = String::from("<table class=\"cb-verification\">\n<thead><tr>");
+    for h in header {
+        html.push_str(&format!("<th scope=\"col\">{h}</th>"));
+    }
+    html.push_str("</tr></thead>\n<tbody>\n");
+    for r in records {
+        let status = if r.holds {
+            words.pick("✓ holds", "✓ exacte")
+        } else {
+            words.pick("✗ fails", "✗ fausse")
+        };
+        html.push_str(&format!(
+            "<tr><td><a href=\"{to_root}{page}#{anchor}\">{file}:{line}</a></td><td><code>{expr}</code></td><td>{written}</td><td>{computed}</td><td>{rule}</td><td>{status}</td></tr>\n",
+            page = escape(&r.page),
+            anchor = escape(&r.anchor),
+            file = escape_inline(&r.file),
+            line = r.line,
+            expr = escape_inline(&r.expression),
+            written = escape_inline(&r.written),
+            computed = escape_inline(r.computed.as_deref().unwrap_or("?")),
+            rule = escape_inline(&r.rule),
+        ));
+    }
+    html.push_str("</tbody>\n</table>\n");
+    html
+}

@@ -1,0 +1,72 @@
+//! What a build verified: every checked answer, for `check`'s summary, its JSON report and the
+//! book's verification page.
+
+use crate::engine::Stats;
+use serde::Serialize;
+use std::sync::{Arc, Mutex};
+
+/// One `{{#check}}` of the book.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckRecord {
+    /// The Markdown file, relative to the book root (`src/q7.md`).
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// The chapter's page, relative to the book's output root (`q7.html`), and the check's
+    /// anchor in it, for links.
+    pub page: String,
+    pub anchor: String,
+    /// The checked expression (`scores[0]`).
+    pub expression: String,
+    pub written: String,
+    /// The computed value, or `None` when there was none (unknown name, bad index).
+    pub computed: Option<String>,
+    pub rule: String,
+    pub holds: bool,
+    /// Why it does not hold.
+    pub problem: Option<String>,
+    /// Where the value was published: `src/q7.md:31`.
+    pub published_at: Option<String>,
+}
+
+/// The record of one build, shared between the preprocessor and the tool that runs it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    pub checks: Vec<CheckRecord>,
+    /// Chapters that hold computations or checks.
+    pub chapters: usize,
+    #[serde(skip)]
+    pub stats: Stats,
+}
+
+impl Report {
+    pub fn failures(&self) -> usize {
+        self.checks.iter().filter(|c| !c.holds).count()
+    }
+
+    /// The one-line summary `check` prints.
+    pub fn summary(&self) -> String {
+        let n = self.checks.len();
+        let status = match self.failures() {
+            0 => "all hold".to_owned(),
+            f => format!("{f} fail"),
+        };
+        format!(
+            "{n} answer{} checked in {} chapter{}: {status}",
+            plural(n),
+            self.chapters,
+            plural(self.chapters)
+        )
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// A handle on the report that outlives the preprocessor (which mdBook owns).
+pub type SharedReport = Arc<Mutex<Report>>;
