@@ -1,1 +1,240 @@
-//! placeholder
+//! The math stage: every `$...$` and `$$...$$` of a book rendered to HTML at build time with
+//! KaTeX 0.16.4, so the published book shows its math with no JavaScript and no network.
+//!
+//! A drop-in for mdbook-katex 0.10: register it under the name of the book.toml table it
+//! replaces (`katex` for mdbook-katex books, `math` for ours) and it reads that table's options
+//! (see [`config`]). The pipeline of one build:
+//!
+//! 1. [`find`] scans each chapter with pulldown-cmark's math events and [`lint`] warns about
+//!    `$` signs that look like broken math or like money;
+//! 2. formulas are deduplicated across the whole book, looked up in the content-addressed cache
+//!    ([`cached`]), and the misses rendered in parallel ([`render`]);
+//! 3. the markup ([`markup`]: one line, Markdown-safe, search-friendly) is spliced at each
+//!    formula's source range, leaving every other byte alone;
+//! 4. after the HTML renderer, [`install_assets`] ships KaTeX's CSS and fonts ([`assets`]).
+//!
+//! An invalid formula fails the build with its file, line and KaTeX's message; with
+//! `throw-on-error = false` it is shown in red and reported as a warning instead.
+
+pub mod assets;
+pub mod cached;
+pub mod config;
+pub mod find;
+pub mod lint;
+pub mod markup;
+pub mod render;
+
+pub use assets::{install_assets, write_assets};
+pub use config::MathOptions;
+
+use common::cache::{cache_root, Cache};
+use common::{chapter_path, Diagnostic, Diagnostics, Splicer};
+use mdbook_preprocessor::book::Book;
+use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
+use render::Job;
+use std::collections::HashMap;
+
+/// The cache namespace of this stage.
+pub const CACHE_NAMESPACE: &str = "math";
+
+/// The mdBook preprocessor. See the crate documentation.
+#[derive(Debug, Clone)]
+pub struct MathPreprocessor {
+    name: String,
+}
+
+/// What one run did, for tests and for the curious.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Formulas found in the book.
+    pub formulas: usize,
+    /// Distinct (TeX, mode) pairs among them.
+    pub distinct: usize,
+    /// Distinct formulas taken from the cache.
+    pub cache_hits: usize,
+    /// Distinct formulas rendered by KaTeX in this run.
+    pub rendered: usize,
+}
+
+impl MathPreprocessor {
+    /// A stage registered as `name`, reading its options from `[preprocessor.<name>]`.
+    pub fn new(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+        }
+    }
+
+    /// Renders the math of `book` in place. Warnings are printed on stderr; errors are
+    /// returned, all of them, with their locations.
+    pub fn process(
+        &self,
+        ctx: &PreprocessorContext,
+        book: &mut Book,
+    ) -> Result<Report, Diagnostics> {
+        let mut diagnostics = Diagnostics::new();
+        let options = match self.options(ctx, &mut diagnostics) {
+            Some(options) => options,
+            None => return Err(diagnostics),
+        };
+        let cache = Cache::new(&cache_root(&ctx.root), CACHE_NAMESPACE);
+
+        // Pass 1: find every formula, chapter by chapter, in the book's order.
+        let mut chapters: Vec<(String, Vec<find::Formula>)> = Vec::new();
+        book.for_each_chapter_mut(|chapter| {
+            let path = chapter_path(ctx, chapter);
+            let scan = find::scan(&chapter.content);
+            for warning in lint::lint(&path, &chapter.content, &scan.formulas, &scan.leftovers) {
+                diagnostics.push(warning);
+            }
+            chapters.push((path, scan.formulas));
+        });
+
+        // Dedupe across the book, then take what the cache has.
+        let mut index: HashMap<(&str, bool), usize> = HashMap::new();
+        let mut jobs: Vec<Job> = Vec::new();
+        for (_, formulas) in &chapters {
+            for f in formulas {
+                index.entry((f.tex.as_str(), f.display)).or_insert_with(|| {
+                    jobs.push(Job {
+                        tex: f.tex.clone(),
+                        display: f.display,
+                    });
+                    jobs.len() - 1
+                });
+            }
+        }
+        let base = cached::base_digest(&options);
+        let keys: Vec<String> = jobs
+            .iter()
+            .map(|j| cached::key(&base, &j.tex, j.display))
+            .collect();
+        let mut results: Vec<Option<Result<String, String>>> = keys
+            .iter()
+            .map(|k| cached::get(&cache, k).map(Ok))
+            .collect();
+        let misses: Vec<usize> = (0..jobs.len()).filter(|&i| results[i].is_none()).collect();
+        let report = Report {
+            formulas: chapters.iter().map(|(_, f)| f.len()).sum(),
+            distinct: jobs.len(),
+            cache_hits: jobs.len() - misses.len(),
+            rendered: misses.len(),
+        };
+
+        // Render the misses in parallel, post-process, and store the successes.
+        let miss_jobs: Vec<Job> = misses.iter().map(|&i| jobs[i].clone()).collect();
+        let hide_glyph_text = options.output == config::Output::HtmlAndMathml;
+        for (&i, rendered) in misses.iter().zip(render::render_all(&miss_jobs, &options)) {
+            let result = rendered.map(|html| markup::for_markdown(&html, hide_glyph_text));
+            if let Ok(markup) = &result {
+                cached::put(&cache, &keys[i], markup);
+            }
+            results[i] = Some(result);
+        }
+
+        // Pass 2: splice, in the same chapter order as pass 1.
+        let mut chapter_iter = chapters.iter();
+        book.for_each_chapter_mut(|chapter| {
+            let Some((path, formulas)) = chapter_iter.next() else {
+                return;
+            };
+            if formulas.is_empty() {
+                return;
+            }
+            let mut splicer = Splicer::new();
+            for f in formulas {
+                let slot = index
+                    .get(&(f.tex.as_str(), f.display))
+                    .and_then(|&i| results.get(i))
+                    .and_then(Option::as_ref);
+                match slot {
+                    Some(Ok(markup)) => splicer.replace(f.range.clone(), markup.as_str()),
+                    Some(Err(message)) => {
+                        let d = if options.throw_on_error {
+                            Diagnostic::error("invalid formula")
+                        } else {
+                            splicer
+                                .replace(f.range.clone(), error_markup(&f.tex, message, &options));
+                            Diagnostic::warning("invalid formula, shown in red")
+                        };
+                        diagnostics.push(
+                            d.at(path, &chapter.content, f.range.clone())
+                                .note(format!("KaTeX: {message}")),
+                        );
+                    }
+                    None => {}
+                }
+            }
+            chapter.content = splicer.apply(&chapter.content);
+        });
+
+        diagnostics.into_result().map(|()| report)
+    }
+
+    /// The options of `[preprocessor.<name>]`, with its warnings pushed to `diagnostics`;
+    /// `None` when they are unusable (the error is in `diagnostics`).
+    fn options(
+        &self,
+        ctx: &PreprocessorContext,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<MathOptions> {
+        let key = format!("preprocessor.{}", self.name);
+        let table = match ctx
+            .config
+            .get::<serde_json::Map<String, serde_json::Value>>(&key)
+        {
+            Ok(table) => table,
+            Err(err) => {
+                diagnostics.push(
+                    Diagnostic::error(format!("`[{key}]` is not a table of options: {err:#}"))
+                        .in_file("book.toml"),
+                );
+                return None;
+            }
+        };
+        match MathOptions::from_table(&self.name, table.as_ref(), &ctx.root) {
+            Ok((options, warnings)) => {
+                for w in warnings {
+                    diagnostics.push(w);
+                }
+                Some(options)
+            }
+            Err(config::ConfigError(d)) => {
+                diagnostics.push(d);
+                None
+            }
+        }
+    }
+}
+
+/// What a refused formula becomes in lenient mode: its TeX in the error colour, KaTeX's
+/// message as a tooltip (as KaTeX itself does with `throwOnError: false`).
+fn error_markup(tex: &str, message: &str, options: &MathOptions) -> String {
+    let title = common::html::escape(message)
+        .replace('|', "&#124;")
+        .replace('\n', " ");
+    let tex = markup::for_markdown(&common::html::escape(tex), false);
+    format!(
+        "<span class=\"katex-error\" title=\"{title}\" style=\"color:{}\">{tex}</span>",
+        options.error_color
+    )
+}
+
+impl Preprocessor for MathPreprocessor {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn run(
+        &self,
+        ctx: &PreprocessorContext,
+        mut book: Book,
+    ) -> mdbook_preprocessor::errors::Result<Book> {
+        self.process(ctx, &mut book)?;
+        Ok(book)
+    }
+
+    /// Only HTML shows KaTeX's markup; other renderers get the TeX as written.
+    fn supports_renderer(&self, renderer: &str) -> mdbook_preprocessor::errors::Result<bool> {
+        Ok(renderer == "html")
+    }
+}
