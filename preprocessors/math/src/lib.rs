@@ -54,6 +54,8 @@ pub struct Report {
     pub cache_hits: usize,
     /// Distinct formulas rendered by KaTeX in this run.
     pub rendered: usize,
+    /// Warnings printed on stderr (lint, lenient errors, options).
+    pub warnings: usize,
 }
 
 impl MathPreprocessor {
@@ -113,7 +115,8 @@ impl MathPreprocessor {
             .map(|k| cached::get(&cache, k).map(Ok))
             .collect();
         let misses: Vec<usize> = (0..jobs.len()).filter(|&i| results[i].is_none()).collect();
-        let report = Report {
+        let mut report = Report {
+            warnings: 0,
             formulas: chapters.iter().map(|(_, f)| f.len()).sum(),
             distinct: jobs.len(),
             cache_hits: jobs.len() - misses.len(),
@@ -167,6 +170,7 @@ impl MathPreprocessor {
             chapter.content = splicer.apply(&chapter.content);
         });
 
+        report.warnings = diagnostics.0.len();
         diagnostics.into_result().map(|()| report)
     }
 

@@ -1,0 +1,276 @@
+//! End-to-end tests of the math stage on small books built with mdBook 0.5.4 in-process.
+
+use coursebook_math::{install_assets, MathPreprocessor};
+use mdbook_driver::MDBook;
+use mdbook_preprocessor::PreprocessorContext;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// A fresh book folder under the system temp dir.
+fn book(name: &str, table: &str, chapter: &str) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("cb-math-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&root);
+    fs::create_dir_all(root.join("src/part")).unwrap();
+    fs::write(
+        root.join("book.toml"),
+        format!("[book]\ntitle = \"T\"\n\n[preprocessor.katex]\nafter = [\"links\"]\n{table}\n"),
+    )
+    .unwrap();
+    fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n- [One](chapter_1.md)\n  - [Nested](part/nested.md)\n",
+    )
+    .unwrap();
+    fs::write(root.join("src/chapter_1.md"), chapter).unwrap();
+    fs::write(
+        root.join("src/part/nested.md"),
+        "# Nested\n\nAlso $\\beta$.\n",
+    )
+    .unwrap();
+    root
+}
+
+fn build(root: &Path) -> Result<(), String> {
+    let mut md = MDBook::load(root).map_err(|e| format!("{e:#}"))?;
+    md.with_preprocessor(MathPreprocessor::new("katex"));
+    md.build().map_err(|e| format!("{e:#}"))?;
+    install_assets(&root.join("book")).map_err(|e| e.to_string())
+}
+
+fn read(root: &Path, file: &str) -> String {
+    fs::read_to_string(root.join("book").join(file)).unwrap()
+}
+
+/// The search index mdBook 0.5 wrote (`searchindex-<hash>.js`, a `JSON.parse('...')` call).
+fn search_index(root: &Path) -> serde_json::Value {
+    let file = fs::read_dir(root.join("book"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("searchindex") && n.ends_with(".js"))
+        .expect("mdBook wrote a search index");
+    let js = read(root, &file);
+    let start = js.find("JSON.parse('").unwrap() + "JSON.parse('".len();
+    let end = js.rfind("'));").unwrap();
+    let json = js[start..end].replace("\\'", "'").replace("\\\\", "\\");
+    serde_json::from_str(&json).unwrap()
+}
+
+/// Whether elasticlunr's trie of body terms holds `term`.
+fn has_term(index: &serde_json::Value, term: &str) -> bool {
+    let mut node = &index["index"]["index"]["body"]["root"];
+    for c in term.chars() {
+        node = &node[c.to_string()];
+    }
+    node["docs"]
+        .as_object()
+        .is_some_and(|docs| !docs.is_empty())
+}
+
+/// The `<main>` part of a page: what the chapter produced.
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main>").unwrap();
+    let end = html.find("</main>").unwrap();
+    &html[start..end]
+}
+
+const CHAPTER: &str = r#"# One
+
+Softmax is $\operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}$, cheap.
+
+| name | value |
+|------|-------|
+| norm | $\lVert x \rVert_2$ |
+| mean | $\frac{1}{n}\sum_{i=1}^{n} x_i$ |
+
+- item with display math:
+
+  $$
+  a_1 * b_2 = c
+  $$
+
+- second item
+
+Code stays: `$not math$` and
+
+```
+$also not$
+```
+"#;
+
+#[test]
+fn a_book_with_math_builds_offline_with_tables_lists_and_search_intact() {
+    let root = book("ok", "", CHAPTER);
+    build(&root).unwrap();
+    let page = read(&root, "chapter_1.html");
+    let main = main_of(&page);
+
+    // Every formula rendered, none left as `$`, code untouched.
+    assert_eq!(main.matches("class=\"katex\"").count(), 4, "{main}");
+    assert!(main.contains("<code>$not math$</code>"), "{main}");
+    assert!(main.contains("$also not$"), "{main}");
+    let outside_code: String = main
+        .split("<code")
+        .map(|s| s.split("</code>").last().unwrap_or(""))
+        .collect();
+    assert!(!outside_code.contains('$'), "{outside_code}");
+
+    // The table keeps its two rows and its math is inside the cells.
+    let table = &main[main.find("<table>").unwrap()..main.find("</table>").unwrap()];
+    assert_eq!(table.matches("<tr>").count(), 3, "{table}");
+    assert_eq!(table.matches("<td>").count(), 4, "{table}");
+    assert_eq!(table.matches("class=\"katex\"").count(), 2, "{table}");
+    // The list keeps its two items and the display math stays in the first.
+    let list = &main[main.find("<ul>").unwrap()..main.find("</ul>").unwrap()];
+    assert_eq!(list.matches("<li>").count(), 2, "{list}");
+    assert!(list.contains("katex-display"), "{list}");
+    // `a_1 * b_2` in the TeX annotation did not become emphasis.
+    assert!(!main.contains("<em>"), "{main}");
+
+    // Offline: CSS and fonts shipped, linked with the right relative prefix, no CDN.
+    assert!(page.contains("<link rel=\"stylesheet\" href=\"katex/katex.min.css\">"));
+    let nested = read(&root, "part/nested.html");
+    assert!(
+        nested.contains("href=\"../katex/katex.min.css\""),
+        "nested page link"
+    );
+    let print = read(&root, "print.html");
+    assert!(
+        print.contains("href=\"katex/katex.min.css\""),
+        "print page link"
+    );
+    assert!(root
+        .join("book/katex/fonts/KaTeX_Main-Regular.woff2")
+        .is_file());
+    assert!(root.join("book/katex/LICENSE").is_file());
+    for html in [&page, &nested, &print] {
+        assert!(!html.contains("cdn.jsdelivr") && !html.contains("unpkg.com"));
+        assert!(!html.contains("katex@"), "a CDN-style link");
+    }
+
+    // MathML for screen readers is there, and the glyph spans hold no text.
+    assert!(main.contains("<math xmlns=\"http://www.w3.org/1998/Math/MathML\">"));
+    assert!(main.contains("<cb-g data-c="), "{main}");
+
+    // Search: the TeX source once, the MathML words, and no glyph soup.
+    let index = search_index(&root);
+    assert!(
+        has_term(&index, "softmax"),
+        "the word softmax is not a search term"
+    );
+    let body = index["index"]["documentStore"]["docs"]["0"]["body"]
+        .as_str()
+        .unwrap();
+    assert_eq!(
+        body.matches(r"\operatorname{softmax}(z)_i").count(),
+        1,
+        "{body}"
+    );
+    // MathML's `softmax` and the TeX's: the glyphs would have added a third.
+    assert_eq!(body.matches("softmax").count(), 2, "{body}");
+    fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn an_invalid_formula_fails_the_build_with_file_line_and_katex_message() {
+    let root = book(
+        "bad",
+        "",
+        "# One\n\nFine $x$.\n\nBad $\\frac{a}{b} + \\nope$ here.\n",
+    );
+    let err = build(&root).unwrap_err();
+    assert!(err.contains("src/chapter_1.md:5:5"), "{err}");
+    assert!(err.contains("Undefined control sequence: \\nope"), "{err}");
+    assert!(!err.contains('\u{0332}'), "{err}");
+    fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn lenient_mode_shows_the_formula_in_red_and_builds() {
+    let root = book(
+        "lenient",
+        "throw-on-error = false\nerror-color = \"#ff0000\"",
+        "# One\n\nBad $\\nope_1$.\n",
+    );
+    build(&root).unwrap();
+    let main = read(&root, "chapter_1.html");
+    assert!(main.contains("class=\"katex-error\""), "{main}");
+    assert!(main.contains("color:#ff0000"), "{main}");
+    assert!(main.contains("\\nope_1"), "{main}");
+    fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn macros_file_is_read_relative_to_the_book_root() {
+    let root = book("macros", "macros = \"macros.txt\"", "# One\n\n$\\RR^n$\n");
+    fs::write(root.join("macros.txt"), "# sets\n\\RR:{\\mathbb{R}}\n").unwrap();
+    build(&root).unwrap();
+    let main = read(&root, "chapter_1.html");
+    assert!(main.contains("mathbb"), "{main}");
+    assert!(
+        main.contains("<mi mathvariant=\"double-struck\">R</mi>"),
+        "{main}"
+    );
+    fs::remove_dir_all(root).unwrap();
+}
+
+/// Runs the stage alone on the book at `root`; returns its report and the chapter's new text.
+fn process(root: &Path) -> (coursebook_math::Report, String) {
+    let md = MDBook::load(root).unwrap();
+    let ctx = PreprocessorContext::new(root.to_path_buf(), md.config.clone(), "html".into());
+    let mut book = md.book.clone();
+    let report = MathPreprocessor::new("katex")
+        .process(&ctx, &mut book)
+        .unwrap();
+    let mut text = String::new();
+    book.for_each_chapter_mut(|c| text.push_str(&c.content));
+    (report, text)
+}
+
+#[test]
+fn the_cache_makes_a_second_build_render_nothing_and_ignores_corrupt_entries() {
+    let root = book("cache", "", "# One\n\n$x$ and $x$ and $$x$$ and $y^2$.\n");
+    let (first, text) = process(&root);
+    // Each distinct (TeX, mode) rendered once: `x` inline twice is one render.
+    assert_eq!((first.formulas, first.distinct, first.rendered), (5, 4, 4));
+    let cache_dir = root.join("target/coursebook/math");
+    assert!(cache_dir.is_dir(), "cache outside src/");
+    assert_eq!(
+        fs::read_dir(root.join("src")).unwrap().count(),
+        3,
+        "nothing written in src/"
+    );
+
+    let (second, text2) = process(&root);
+    assert_eq!((second.rendered, second.cache_hits), (0, 4));
+    assert_eq!(text, text2);
+
+    // Corrupt every entry one way or another: each is a miss, rendered again, same output.
+    let mut entries = Vec::new();
+    for shard in fs::read_dir(&cache_dir).unwrap() {
+        for e in fs::read_dir(shard.unwrap().path()).unwrap() {
+            entries.push(e.unwrap().path());
+        }
+    }
+    assert_eq!(entries.len(), 4);
+    fs::write(&entries[0], b"garbage").unwrap();
+    let whole = fs::read(&entries[1]).unwrap();
+    fs::write(&entries[1], &whole[..whole.len() / 2]).unwrap();
+    fs::write(&entries[2], [0xff, 0xfe, 0x00]).unwrap();
+    let (third, text3) = process(&root);
+    assert_eq!((third.rendered, third.cache_hits), (3, 1));
+    assert_eq!(text, text3);
+    fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn broken_dollars_warn_but_build() {
+    let root = book(
+        "lint",
+        "",
+        "# One\n\nIt costs $5-$10.\n\nbroken $\\frac{a}{b$ here\n",
+    );
+    let (report, _) = process(&root);
+    assert_eq!(report.warnings, 2);
+    build(&root).unwrap();
+    fs::remove_dir_all(root).unwrap();
+}
