@@ -126,9 +126,15 @@ mod tests {
         let blocks = find(CHAPTER);
         let shown = reader_view(CHAPTER, &blocks[0], "cb-block-0");
         assert!(shown.starts_with("<a id=\"cb-block-0\""));
-        assert!(shown.ends_with("```rust,noplayground\nlet a = 1;\npublish!(a);\n```"), "{shown}");
+        assert!(
+            shown.ends_with("```rust,noplayground\nlet a = 1;\npublish!(a);\n```"),
+            "{shown}"
+        );
         let hidden = reader_view(CHAPTER, &blocks[1], "cb-block-1");
-        assert!(hidden.contains("```rust,noplayground\n# let c = 3;\n```"), "{hidden}");
+        assert!(
+            hidden.contains("```rust,noplayground\n# let c = 3;\n```"),
+            "{hidden}"
+        );
     }
 
     #[test]

@@ -60,7 +60,10 @@ pub fn process(
             blocks: found[i].clone(),
         })
         .collect();
-    let sources: Vec<&str> = with_code.iter().map(|&i| pages[i].content.as_str()).collect();
+    let sources: Vec<&str> = with_code
+        .iter()
+        .map(|&i| pages[i].content.as_str())
+        .collect();
     let values = engine::evaluate(&code, &sources, cache, options.timeout, &mut report.stats)
         .map_err(mdbook_preprocessor::errors::Error::new)?;
     let mut values_of = vec![ChapterValues::new(); pages.len()];
@@ -75,7 +78,15 @@ pub fn process(
     let mut rewritten = Vec::new();
     let mut tables = Vec::new();
     for (i, page) in pages.iter().enumerate() {
-        let rewrite = rewrite_page(page, &found[i], &values_of[i], options, words, report, &mut diagnostics);
+        let rewrite = rewrite_page(
+            page,
+            &found[i],
+            &values_of[i],
+            options,
+            words,
+            report,
+            &mut diagnostics,
+        );
         if rewrite.has_verification {
             tables.push(rewritten.len());
         }
@@ -114,30 +125,44 @@ fn rewrite_page(
     let source = page.content.as_str();
     let mut splicer = Splicer::new();
     for (b, block) in blocks.iter().enumerate() {
-        splicer.replace(block.range.clone(), blocks::reader_view(source, block, &block_anchor(b)));
+        splicer.replace(
+            block.range.clone(),
+            blocks::reader_view(source, block, &block_anchor(b)),
+        );
     }
     let found = scan(source, DIRECTIVES);
     for range in &found.unterminated {
         diagnostics.push(
-            Diagnostic::error("this directive is not closed with `}}` on the same line")
-                .at(&page.file, source, range.clone()),
+            Diagnostic::error("this directive is not closed with `}}` on the same line").at(
+                &page.file,
+                source,
+                range.clone(),
+            ),
         );
     }
     let mut has_verification = false;
     let mut checks = 0;
     for d in &found.directives {
-        let at = |message: String| Diagnostic::error(message).at(&page.file, source, d.range.clone());
+        let at =
+            |message: String| Diagnostic::error(message).at(&page.file, source, d.range.clone());
         match d.name {
             "verification" => {
                 has_verification = true;
-                splicer.replace(d.range.clone(), format!("\n\n{VERIFICATION_PLACEHOLDER}\n\n"));
+                splicer.replace(
+                    d.range.clone(),
+                    format!("\n\n{VERIFICATION_PLACEHOLDER}\n\n"),
+                );
             }
-            "value" => match Show::parse(d.args).map_err(|e| e.0).and_then(|show| {
-                lookup(values, &show.path).map(|p| (show, p))
-            }) {
+            "value" => match Show::parse(d.args)
+                .map_err(|e| e.0)
+                .and_then(|show| lookup(values, &show.path).map(|p| (show, p)))
+            {
                 Ok((show, published)) => {
                     let text = format_value(&published, options.decimal, show.digits);
-                    splicer.replace(d.range.clone(), render::value(&text, &show.path.to_string(), words));
+                    splicer.replace(
+                        d.range.clone(),
+                        render::value(&text, &show.path.to_string(), words),
+                    );
                 }
                 Err(message) => diagnostics.push(at(message)),
             },
@@ -146,11 +171,22 @@ fn rewrite_page(
                 checks += 1;
                 match Claim::parse(d.args) {
                     Ok(claim) => {
-                        let (record, block) = check(page, source, d.range.clone(), &claim, values, anchor, words);
+                        let (record, block) =
+                            check(page, source, d.range.clone(), &claim, values, anchor, words);
                         if let Some(problem) = &record.problem {
-                            diagnostics.push(mismatch(page, source, d.range.clone(), &claim, &record, problem));
+                            diagnostics.push(mismatch(
+                                page,
+                                source,
+                                d.range.clone(),
+                                &claim,
+                                &record,
+                                problem,
+                            ));
                         }
-                        splicer.replace(d.range.clone(), render::check(&record, block.as_deref(), words));
+                        splicer.replace(
+                            d.range.clone(),
+                            render::check(&record, block.as_deref(), words),
+                        );
                         report.checks.push(record);
                     }
                     Err(e) => diagnostics.push(at(format!("malformed check: {e}"))),
@@ -181,10 +217,16 @@ fn check(
     let published = values.get(&claim.path.name);
     let value = lookup(values, &claim.path);
     let problem = match &value {
-        Ok(v) => compare::compare(&claim.written, claim.tolerance, v).err().map(|m| m.reason),
+        Ok(v) => compare::compare(&claim.written, claim.tolerance, v)
+            .err()
+            .map(|m| m.reason),
         Err(message) => Some(message.clone()),
     };
-    let decimal = if claim.text.contains(',') && !claim.text.contains(';') || claim.text.contains(';') { ',' } else { '.' };
+    // The computed value is shown like the written one: same decimal separator, two more digits.
+    let comma =
+        claim.text.contains(';') || (!claim.text.starts_with('[') && claim.text.contains(','));
+    let decimal = if comma { ',' } else { '.' };
+    let digits = max_decimals(&claim.written).map(|d| d as usize + 2);
     let record = CheckRecord {
         file: page.file.clone(),
         line: located.line,
@@ -193,13 +235,23 @@ fn check(
         anchor,
         expression: claim.path.to_string(),
         written: claim.text.clone(),
-        computed: value.ok().map(|v| format_value(&v, decimal, None)),
+        computed: value.ok().map(|v| format_value(&v, decimal, digits)),
         rule: rule.describe(words.french),
         holds: problem.is_none(),
         problem,
         published_at: published.map(|p| format!("{}:{}", page.file, p.line)),
     };
     (record, published.map(|p| block_anchor(p.block)))
+}
+
+/// The most decimals written in a value, `None` when no number is written.
+fn max_decimals(written: &crate::written::Written) -> Option<u32> {
+    use crate::written::Written;
+    match written {
+        Written::Number { decimals, .. } => Some(*decimals),
+        Written::List(items) => items.iter().filter_map(max_decimals).max(),
+        _ => None,
+    }
 }
 
 fn mismatch(
@@ -224,8 +276,11 @@ fn mismatch(
     if let Some(at) = &record.published_at {
         d = d.note(format!("published at {at}"));
     }
-    d.note(format!("rule: {}", Rule::of(&claim.written, claim.tolerance).describe(false)))
-        .note(problem.to_owned())
+    d.note(format!(
+        "rule: {}",
+        Rule::of(&claim.written, claim.tolerance).describe(false)
+    ))
+    .note(problem.to_owned())
 }
 
 /// The value at `path`, or a message saying why there is none.
@@ -233,9 +288,16 @@ fn lookup(values: &ChapterValues, path: &ValuePath) -> Result<Value, String> {
     let Some(Published { value, .. }) = values.get(&path.name) else {
         let known: Vec<&str> = values.keys().map(String::as_str).collect();
         return Err(if known.is_empty() {
-            format!("unknown name `{}`: no block of this chapter publishes anything", path.name)
+            format!(
+                "unknown name `{}`: no block of this chapter publishes anything",
+                path.name
+            )
         } else {
-            format!("unknown name `{}`: this chapter publishes {}", path.name, known.join(", "))
+            format!(
+                "unknown name `{}`: this chapter publishes {}",
+                path.name,
+                known.join(", ")
+            )
         });
     };
     let mut current = value;
@@ -269,7 +331,10 @@ fn block_anchor(block: usize) -> String {
 
 /// The page a chapter renders to, relative to the book's output root.
 fn page_of(key: &Path) -> String {
-    let page = if key.file_name().is_some_and(|f| f.eq_ignore_ascii_case("README.md")) {
+    let page = if key
+        .file_name()
+        .is_some_and(|f| f.eq_ignore_ascii_case("README.md"))
+    {
         key.with_file_name("index.html")
     } else {
         key.with_extension("html")

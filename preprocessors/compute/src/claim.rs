@@ -24,7 +24,10 @@ impl ValuePath {
         let text = text.trim();
         let name_end = text.find('[').unwrap_or(text.len());
         let name = text[..name_end].trim();
-        let is_ident = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        let is_ident = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
             && name.chars().all(|c| c.is_alphanumeric() || c == '_');
         if !is_ident {
             return Err(ParseError(format!(
@@ -126,7 +129,11 @@ fn display_text(text: &str) -> String {
 
 fn parse_tolerance(text: &str) -> Result<Tolerance, ParseError> {
     let text = text.trim();
-    let bad = || ParseError(format!("`± {text}`: a tolerance is a positive number, or a percentage"));
+    let bad = || {
+        ParseError(format!(
+            "`± {text}`: a tolerance is a positive number, or a percentage"
+        ))
+    };
     let (number, relative) = match text.strip_suffix('%') {
         Some(n) => (n.trim(), true),
         None => (text, false),
@@ -160,7 +167,9 @@ impl Show {
                 ParseError(format!("unknown option `{option}` (expected `digits=N`)"))
             })?;
             digits = Some(value.parse().ok().filter(|d| *d <= 15).ok_or_else(|| {
-                ParseError(format!("`digits={value}`: a number of decimals from 0 to 15"))
+                ParseError(format!(
+                    "`digits={value}`: a number of decimals from 0 to 15"
+                ))
             })?);
         }
         Ok(Show { path, digits })

@@ -51,7 +51,9 @@ impl Rule {
             (Rule::Absolute(t), false) => format!("within ± {t}"),
             (Rule::Absolute(t), true) => format!("à ± {} près", t.to_string().replace('.', ",")),
             (Rule::Relative(t), false) => format!("within ± {}%", t * 100.0),
-            (Rule::Relative(t), true) => format!("à ± {} % près", (t * 100.0).to_string().replace('.', ",")),
+            (Rule::Relative(t), true) => {
+                format!("à ± {} % près", (t * 100.0).to_string().replace('.', ","))
+            }
             (Rule::List, false) => "same length, each item by its own digits".into(),
             (Rule::List, true) => "même longueur, chaque élément à sa précision".into(),
             (Rule::SameText, false) => "same text".into(),
@@ -78,7 +80,10 @@ pub fn compare(written: &Written, tolerance: Tolerance, computed: &Value) -> Res
         (Written::Bool(w), Value::Bool(c)) if w == c => Ok(()),
         (Written::Str(w), Value::Str(c)) if w.trim() == c.trim() => Ok(()),
         (Written::Bool(_), Value::Bool(_)) | (Written::Str(_), Value::Str(_)) => Err(Mismatch {
-            reason: format!("the computation gives {}", format_value(computed, '.', None)),
+            reason: format!(
+                "the computation gives {}",
+                format_value(computed, '.', None)
+            ),
         }),
         (Written::List(items), Value::List(values)) => compare_lists(items, tolerance, values),
         _ => Err(Mismatch {
@@ -91,7 +96,11 @@ pub fn compare(written: &Written, tolerance: Tolerance, computed: &Value) -> Res
     }
 }
 
-fn compare_lists(items: &[Written], tolerance: Tolerance, values: &[Value]) -> Result<(), Mismatch> {
+fn compare_lists(
+    items: &[Written],
+    tolerance: Tolerance,
+    values: &[Value],
+) -> Result<(), Mismatch> {
     if items.len() != values.len() {
         return Err(Mismatch {
             reason: format!(
@@ -169,7 +178,11 @@ mod tests {
     use super::*;
 
     fn check(written: &str, computed: Value) -> Result<(), Mismatch> {
-        compare(&Written::parse(written).unwrap(), Tolerance::Digits, &computed)
+        compare(
+            &Written::parse(written).unwrap(),
+            Tolerance::Digits,
+            &computed,
+        )
     }
 
     #[test]
@@ -214,7 +227,10 @@ mod tests {
         assert!(check("[0,46; 0,17; 0,37]", scores.clone()).is_ok());
         assert!(check("[0.46, 0.17, 0.36]", scores.clone()).is_err());
         assert!(check("[0,46, 0,17, 0,37]", scores.clone()).is_err());
-        assert!(check("0.46", scores).unwrap_err().reason.contains("type mismatch"));
+        assert!(check("0.46", scores)
+            .unwrap_err()
+            .reason
+            .contains("type mismatch"));
         assert!(check("many-to-one", Value::Str("many-to-one".into())).is_ok());
         assert!(check("many-to-many", Value::Str("many-to-one".into())).is_err());
         assert!(check("vrai", Value::Bool(true)).is_ok());

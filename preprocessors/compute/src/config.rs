@@ -28,7 +28,12 @@ impl Options {
         let timeout = match ctx.config.get::<f64>(&key("timeout")) {
             Ok(None) => 10.0,
             Ok(Some(t)) if t.is_finite() && t > 0.0 && t < 86_400.0 => t,
-            Ok(Some(t)) => return Err(format!("book.toml: `{}` must be a positive number of seconds, not {t}", key("timeout"))),
+            Ok(Some(t)) => {
+                return Err(format!(
+                    "book.toml: `{}` must be a positive number of seconds, not {t}",
+                    key("timeout")
+                ))
+            }
             Err(e) => return Err(format!("book.toml: `{}`: {e}", key("timeout"))),
         };
         let decimal = match ctx.config.get::<String>(&key("decimal")) {
@@ -40,7 +45,12 @@ impl Options {
                 }
             }
             Ok(Some(s)) if s == "," || s == "." => s.chars().next().unwrap_or('.'),
-            Ok(Some(s)) => return Err(format!("book.toml: `{}` is \".\" or \",\", not {s:?}", key("decimal"))),
+            Ok(Some(s)) => {
+                return Err(format!(
+                    "book.toml: `{}` is \".\" or \",\", not {s:?}",
+                    key("decimal")
+                ))
+            }
             Err(e) => return Err(format!("book.toml: `{}`: {e}", key("decimal"))),
         };
         Ok(Options {

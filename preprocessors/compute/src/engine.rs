@@ -90,11 +90,19 @@ fn compile_and_run(
 ) -> Result<Vec<Event>, Diagnostics> {
     let scratch = cache.dir().join(temp_name("build"));
     let result = (|| {
-        std::fs::create_dir_all(&scratch)
-            .map_err(|e| one_error(Diagnostic::error(format!("cannot create {}: {e}", scratch.display()))))?;
+        std::fs::create_dir_all(&scratch).map_err(|e| {
+            one_error(Diagnostic::error(format!(
+                "cannot create {}: {e}",
+                scratch.display()
+            )))
+        })?;
         let main_rs = scratch.join(MAIN_RS);
-        std::fs::write(&main_rs, &program.source)
-            .map_err(|e| one_error(Diagnostic::error(format!("cannot write {}: {e}", main_rs.display()))))?;
+        std::fs::write(&main_rs, &program.source).map_err(|e| {
+            one_error(Diagnostic::error(format!(
+                "cannot write {}: {e}",
+                main_rs.display()
+            )))
+        })?;
         let exe = scratch.join("book");
         let started = Instant::now();
         stats.compilations += 1;
@@ -146,9 +154,11 @@ fn compiler_diagnostics(
         let mut d = locate(d, program, chapters, sources, m.line);
         if program.origin(m.line.unwrap_or(0)).is_some() && m.column > 0 {
             d.column = m.column;
-            d.width = d.width.min(d.source_line.as_ref().map_or(1, |t| {
-                t.chars().count().saturating_sub(m.column - 1).max(1)
-            }));
+            d.width = d.width.min(
+                d.source_line
+                    .as_ref()
+                    .map_or(1, |t| t.chars().count().saturating_sub(m.column - 1).max(1)),
+            );
         }
         all.push(d);
     }
@@ -177,7 +187,12 @@ fn run_diagnostics(
                     *e = true;
                 }
             }
-            Event::Panic { chapter, file, line, message } => {
+            Event::Panic {
+                chapter,
+                file,
+                line,
+                message,
+            } => {
                 let d = Diagnostic::error(format!("a computation panicked: {message}"));
                 let d = if file.ends_with(MAIN_RS) {
                     locate(d, program, chapters, sources, Some(*line as usize))
@@ -185,7 +200,9 @@ fn run_diagnostics(
                     let (chapter, block) = running.unwrap_or((*chapter, 0));
                     let (path, first) = at_block(chapter, block);
                     d.at_line(&path, Some(sources[chapter]), first)
-                        .note(format!("the panic was raised in {file}:{line}, called from this block"))
+                        .note(format!(
+                            "the panic was raised in {file}:{line}, called from this block"
+                        ))
                 };
                 all.push(d);
             }
@@ -221,13 +238,24 @@ fn run_diagnostics(
             None => d,
         };
         let head = run.output_head.trim();
-        let d = if head.is_empty() { d } else { d.note(format!("it printed: {}", truncate(head, 300))) };
+        let d = if head.is_empty() {
+            d
+        } else {
+            let first: Vec<&str> = head.lines().take(3).collect();
+            d.note(format!(
+                "its output began: {}",
+                truncate(&first.join(" ⏎ "), 200)
+            ))
+        };
         all.push(d);
     } else if let Some(c) = ended.iter().position(|e| !e) {
         let (path, first) = at_block(c, 0);
         all.push(
-            Diagnostic::error("the computations of this chapter did not run to their end")
-                .at_line(&path, Some(sources[c]), first),
+            Diagnostic::error("the computations of this chapter did not run to their end").at_line(
+                &path,
+                Some(sources[c]),
+                first,
+            ),
         );
     }
     if all.has_errors() {
@@ -252,8 +280,16 @@ fn collect_values(
 ) -> Result<Vec<ChapterValues>, Diagnostics> {
     let mut values = vec![ChapterValues::new(); chapters.len()];
     for event in events {
-        if let Event::Publish { chapter, name, line, value } = event {
-            let Some(origin) = program.origin(*line as usize) else { continue };
+        if let Event::Publish {
+            chapter,
+            name,
+            line,
+            value,
+        } = event
+        {
+            let Some(origin) = program.origin(*line as usize) else {
+                continue;
+            };
             if let Some(chapter_values) = values.get_mut(*chapter) {
                 chapter_values.insert(
                     name.clone(),

@@ -67,7 +67,9 @@ impl Program {
             }
             source.push_str("    #[allow(unreachable_code)]\n    Ok(())\n}\n");
         }
-        let list: Vec<String> = (0..chapters.len()).map(|c| format!("chapter_{c}")).collect();
+        let list: Vec<String> = (0..chapters.len())
+            .map(|c| format!("chapter_{c}"))
+            .collect();
         source.push_str(&format!(
             "\nfn main() {{\n    coursebook_calc::notebook::run(&[{}]);\n}}\n",
             list.join(", ")

@@ -43,8 +43,14 @@ pub fn run(exe: &Path, results: &Path, timeout: Duration) -> Result<Run, String>
         .map_err(|e| format!("cannot start the compiled book: {e}"))?;
     let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
     let readers: Vec<_> = [
-        child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
-        child.stderr.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
     ]
     .into_iter()
     .flatten()

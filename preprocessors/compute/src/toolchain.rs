@@ -30,7 +30,14 @@ pub struct Library {
 pub fn locate_library() -> Result<Library, String> {
     let manifest = Path::new(WORKSPACE).join("Cargo.toml");
     let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    cargo.args(["build", "--offline", "--message-format=json", "-p", "coursebook-calc", "--manifest-path"]);
+    cargo.args([
+        "build",
+        "--offline",
+        "--message-format=json",
+        "-p",
+        "coursebook-calc",
+        "--manifest-path",
+    ]);
     cargo.arg(&manifest);
     if !cfg!(debug_assertions) {
         cargo.arg("--release");
@@ -44,23 +51,34 @@ pub fn locate_library() -> Result<Library, String> {
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    let rlib = String::from_utf8_lossy(&output.stdout)
+    let files: Vec<PathBuf> = String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter_map(|line| serde_json::from_str::<Json>(line).ok())
-        .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "coursebook_calc")
-        .flat_map(|msg| {
-            msg["filenames"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
+        .filter(|msg| {
+            msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "coursebook_calc"
         })
+        .flat_map(|msg| msg["filenames"].as_array().cloned().unwrap_or_default())
         .filter_map(|f| f.as_str().map(PathBuf::from))
-        .find(|f| f.extension().is_some_and(|e| e == "rlib"))
+        .collect();
+    // Cargo lists the library copied up to `target/<profile>/` and its metadata in `deps/`;
+    // the `deps/` rlib (named with its hash) is the one that sits with its dependencies.
+    let rlib = files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "rmeta"))
+        .map(|f| f.with_extension("rlib"))
+        .find(|f| f.is_file())
+        .or_else(|| {
+            files
+                .iter()
+                .find(|f| f.extension().is_some_and(|e| e == "rlib"))
+                .cloned()
+        })
         .ok_or("cargo built the course library but reported no .rlib for it")?;
-    let deps = rlib
-        .parent()
-        .map(Path::to_path_buf)
-        .ok_or("the course library's .rlib has no folder")?;
+    let deps = match rlib.parent() {
+        Some(dir) if dir.ends_with("deps") => dir.to_path_buf(),
+        Some(dir) => dir.join("deps"),
+        None => return Err("the course library's .rlib has no folder".into()),
+    };
     let bytes = std::fs::read(&rlib).map_err(|e| format!("cannot read {}: {e}", rlib.display()))?;
     Ok(Library {
         fingerprint: blake3_hex(&bytes),
@@ -106,8 +124,23 @@ pub fn compile(lib: &Library, main_rs: &Path, out: &Path) -> Result<(), Vec<Comp
     let mut dep_arg = std::ffi::OsString::from("dependency=");
     dep_arg.push(&lib.deps);
     let output = rustc()
-        .args(["--edition", "2021", "--crate-type", "bin", "--crate-name", "book"])
-        .args(["-C", "opt-level=1", "-C", "debuginfo=0", "--error-format=json", "-A", "warnings"])
+        .args([
+            "--edition",
+            "2021",
+            "--crate-type",
+            "bin",
+            "--crate-name",
+            "book",
+        ])
+        .args([
+            "-C",
+            "opt-level=1",
+            "-C",
+            "debuginfo=0",
+            "--error-format=json",
+            "-A",
+            "warnings",
+        ])
         .arg("--extern")
         .arg(extern_arg)
         .arg("-L")
@@ -136,7 +169,12 @@ pub fn compile(lib: &Library, main_rs: &Path, out: &Path) -> Result<(), Vec<Comp
         .lines()
         .filter_map(|line| serde_json::from_str::<Json>(line).ok())
         .filter(|d| d["level"] == "error")
-        .filter(|d| !d["message"].as_str().unwrap_or("").starts_with("aborting due to"))
+        .filter(|d| {
+            !d["message"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("aborting due to")
+        })
         .map(|d| compiler_message(&d))
         .collect();
     if messages.is_empty() {
@@ -153,7 +191,10 @@ pub fn compile(lib: &Library, main_rs: &Path, out: &Path) -> Result<(), Vec<Comp
 
 fn compiler_message(d: &Json) -> CompilerMessage {
     let spans = d["spans"].as_array().cloned().unwrap_or_default();
-    let primary = spans.iter().find(|s| s["is_primary"] == true).or(spans.first());
+    let primary = spans
+        .iter()
+        .find(|s| s["is_primary"] == true)
+        .or(spans.first());
     let mut notes = Vec::new();
     if let Some(label) = primary.and_then(|s| s["label"].as_str()) {
         notes.push(label.to_owned());
@@ -170,7 +211,9 @@ fn compiler_message(d: &Json) -> CompilerMessage {
     CompilerMessage {
         level: d["level"].as_str().unwrap_or("error").to_owned(),
         message: d["message"].as_str().unwrap_or("").to_owned(),
-        line: primary.and_then(|s| s["line_start"].as_u64()).map(|l| l as usize),
+        line: primary
+            .and_then(|s| s["line_start"].as_u64())
+            .map(|l| l as usize),
         column: primary
             .and_then(|s| s["column_start"].as_u64())
             .map_or(0, |c| c as usize),

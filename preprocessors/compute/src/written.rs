@@ -151,7 +151,9 @@ fn parse_number(text: &str) -> Result<Written, ParseError> {
         None => (body, ""),
     };
     let digits_only = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    if !digits_only(int_part) || !digits_only(frac_part) || (int_part.is_empty() && frac_part.is_empty())
+    if !digits_only(int_part)
+        || !digits_only(frac_part)
+        || (int_part.is_empty() && frac_part.is_empty())
     {
         return Err(invalid());
     }
@@ -162,7 +164,9 @@ fn parse_number(text: &str) -> Result<Written, ParseError> {
         decimals += 2;
     }
     if decimals > 30 {
-        return Err(ParseError(format!("`{text}` has more decimals than a float holds")));
+        return Err(ParseError(format!(
+            "`{text}` has more decimals than a float holds"
+        )));
     }
     if negative {
         mantissa = -mantissa;
@@ -207,8 +211,14 @@ mod tests {
     #[test]
     fn words_are_strings_and_booleans() {
         assert_eq!(Written::parse("vrai").unwrap(), Written::Bool(true));
-        assert_eq!(Written::parse("many-to-one").unwrap(), Written::Str("many-to-one".into()));
-        assert_eq!(Written::parse("« sigmoïde »").unwrap(), Written::Str("sigmoïde".into()));
+        assert_eq!(
+            Written::parse("many-to-one").unwrap(),
+            Written::Str("many-to-one".into())
+        );
+        assert_eq!(
+            Written::parse("« sigmoïde »").unwrap(),
+            Written::Str("sigmoïde".into())
+        );
         assert_eq!(Written::parse("\"82\"").unwrap(), Written::Str("82".into()));
     }
 

@@ -1,0 +1,43 @@
+//! `coursebook preprocess STAGE`: one stage as a command preprocessor of the official `mdbook`
+//! CLI, speaking its protocol (`supports RENDERER`, then the book as JSON on stdin and stdout).
+
+use anyhow::{bail, Context, Result};
+use coursebook_compute::ComputePreprocessor;
+use exam::ExamPreprocessor;
+use math::MathPreprocessor;
+use mdbook_preprocessor::Preprocessor;
+use std::process::ExitCode;
+
+/// Runs stage `stage` with the protocol's `args`.
+pub fn run(stage: &str, args: &[String]) -> Result<ExitCode> {
+    let preprocessor: Box<dyn Preprocessor> = match stage {
+        "compute" => Box::new(ComputePreprocessor::new()),
+        "exam" => Box::new(ExamPreprocessor::new()),
+        "math" | "katex" => Box::new(MathPreprocessor::new(stage)),
+        other => bail!("unknown stage `{other}`: expected compute, exam, math or katex"),
+    };
+    match args {
+        [] => {}
+        [supports, renderer] if supports == "supports" => {
+            let yes = preprocessor.supports_renderer(renderer)?;
+            return Ok(if yes {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            });
+        }
+        _ => bail!("usage: coursebook preprocess STAGE [supports RENDERER]"),
+    }
+    let (ctx, book) = mdbook_preprocessor::parse_input(std::io::stdin().lock())
+        .context("cannot read the book that mdbook sends on stdin")?;
+    if !ctx.mdbook_version.starts_with("0.5.") {
+        eprintln!(
+            "warning: this preprocessor is written for mdbook 0.5, and is called by mdbook {}",
+            ctx.mdbook_version
+        );
+    }
+    let book = preprocessor.run(&ctx, book)?;
+    serde_json::to_writer(std::io::stdout().lock(), &book)
+        .context("cannot write the book to stdout")?;
+    Ok(ExitCode::SUCCESS)
+}

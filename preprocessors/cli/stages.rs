@@ -1,0 +1,135 @@
+//! Loading a book with mdBook's driver and putting the coursebook stages in the place of the
+//! command preprocessors that its book.toml names.
+//!
+//! `MDBook::with_preprocessor` replaces a preprocessor of the same name where it stands, so
+//! the order that book.toml declares (`after = ["links", "compute"]`) is kept. A book written
+//! for mdbook-katex (`[preprocessor.katex]`) gets the math stage under that name: it builds
+//! unchanged.
+
+use anyhow::{bail, Context, Result};
+use coursebook_compute::{ComputePreprocessor, Report, SharedReport};
+use exam::ExamPreprocessor;
+use math::MathPreprocessor;
+use mdbook_driver::config::Config;
+use mdbook_driver::MDBook;
+use std::path::{Path, PathBuf};
+
+/// One edition of an exam book: `corrige` (with answers) or `sujet` (the paper alone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edition {
+    pub name: String,
+}
+
+/// The names of the stages this tool runs in-process.
+pub const STAGES: &[&str] = &["compute", "exam", "math", "katex"];
+
+/// Reads book.toml (or mdBook's defaults when there is none) with `MDBOOK_*` overrides.
+pub fn load_config(root: &Path) -> Result<Config> {
+    let file = root.join("book.toml");
+    let mut config = if file.exists() {
+        Config::from_disk(&file).with_context(|| format!("invalid {}", file.display()))?
+    } else {
+        Config::default()
+    };
+    config.update_from_env()?;
+    Ok(config)
+}
+
+/// The editions to build: those of `[preprocessor.exam] editions`, `corrige` and `sujet` by
+/// default when the book has an exam table, none otherwise.
+pub fn editions(config: &Config) -> Result<Vec<Edition>> {
+    if !config.contains_key("preprocessor.exam") {
+        return Ok(Vec::new());
+    }
+    let names = config
+        .get::<Vec<String>>("preprocessor.exam.editions")
+        .context("book.toml: `preprocessor.exam.editions` must be a list of names")?
+        .unwrap_or_else(|| vec!["corrige".into(), "sujet".into()]);
+    for name in &names {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            bail!("book.toml: edition name {name:?} must be a plain folder name");
+        }
+    }
+    Ok(names.into_iter().map(|name| Edition { name }).collect())
+}
+
+/// A loaded book with its stages in place.
+pub struct LoadedBook {
+    pub book: MDBook,
+    pub has_math: bool,
+    report: SharedReport,
+}
+
+impl LoadedBook {
+    /// Where the HTML renderer writes, if the book has one.
+    pub fn html_dir(&self) -> Option<PathBuf> {
+        let outputs = self.book.config.outputs::<toml::Value>().ok()?;
+        (outputs.is_empty() || outputs.contains_key("html"))
+            .then(|| self.book.build_dir_for("html"))
+    }
+
+    /// The checks the compute stage recorded.
+    pub fn take_report(&self) -> Report {
+        self.report
+            .lock()
+            .map(|mut r| std::mem::take(&mut *r))
+            .unwrap_or_default()
+    }
+}
+
+/// Loads the book at `root` for `edition`, writing into `out` when given.
+pub fn load(root: &Path, edition: Option<&Edition>, out: Option<&Path>) -> Result<LoadedBook> {
+    let mut config = load_config(root)?;
+    if let Some(edition) = edition {
+        config.set("preprocessor.exam.edition", &edition.name)?;
+    }
+    if let Some(out) = out {
+        config.build.build_dir = out.to_path_buf();
+    }
+    let present: Vec<String> = STAGES
+        .iter()
+        .filter(|name| config.contains_key(&format!("preprocessor.{name}")))
+        .map(|s| s.to_string())
+        .collect();
+    let mut book = MDBook::load_with_config(root, config)
+        .with_context(|| format!("cannot load the book at {}", root.display()))?;
+    let report = SharedReport::default();
+    let mut has_math = false;
+    for name in &present {
+        match name.as_str() {
+            "compute" => {
+                book.with_preprocessor(ComputePreprocessor::with_report(report.clone()));
+            }
+            "exam" => {
+                book.with_preprocessor(ExamPreprocessor::new());
+            }
+            _ => {
+                has_math = true;
+                book.with_preprocessor(MathPreprocessor::new(name));
+            }
+        }
+    }
+    Ok(LoadedBook {
+        book,
+        has_math,
+        report,
+    })
+}
+
+/// A renderer that renders nothing, for `check`: the stages decide whether to run by the
+/// renderer's name, so it answers to "html".
+pub struct CheckOnly;
+
+impl mdbook_renderer::Renderer for CheckOnly {
+    fn name(&self) -> &str {
+        "html"
+    }
+
+    fn render(&self, _ctx: &mdbook_renderer::RenderContext) -> mdbook_driver::errors::Result<()> {
+        Ok(())
+    }
+}
