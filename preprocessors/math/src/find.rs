@@ -14,7 +14,8 @@ use std::ops::Range;
 pub struct Formula {
     /// The bytes of the source to replace, delimiters included.
     pub range: Range<usize>,
-    /// The TeX between the delimiters, as pulldown-cmark gives it.
+    /// The TeX between the delimiters, without surrounding whitespace (KaTeX ignores it, and
+    /// `$$ x $$` and `$$x$$` are then one formula to render).
     pub tex: String,
     /// `$$...$$` (display) rather than `$...$` (inline).
     pub display: bool,
@@ -58,12 +59,12 @@ pub fn scan(source: &str) -> Scan {
         match event {
             Event::InlineMath(tex) => scan.formulas.push(Formula {
                 range,
-                tex: tex.into_string(),
+                tex: tex.trim().to_owned(),
                 display: false,
             }),
             Event::DisplayMath(tex) => scan.formulas.push(Formula {
                 range,
-                tex: tex.into_string(),
+                tex: tex.trim().to_owned(),
                 display: true,
             }),
             Event::Start(Tag::CodeBlock(_)) => in_code_block += 1,
@@ -123,6 +124,7 @@ mod tests {
         assert_eq!(s.formulas[0].tex, "x^2");
         assert!(s.formulas[1].display);
         assert_eq!(&src[s.formulas[1].range.clone()], "$$\n\\sum_i a_i\n$$");
+        assert_eq!(s.formulas[1].tex, "\\sum_i a_i");
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub struct MathPreprocessor {
 }
 
 /// What one run did, for tests and for the curious.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {
     /// Formulas found in the book.
     pub formulas: usize,
@@ -55,7 +55,7 @@ pub struct Report {
     /// Distinct formulas rendered by KaTeX in this run.
     pub rendered: usize,
     /// Warnings printed on stderr (lint, lenient errors, options).
-    pub warnings: usize,
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl MathPreprocessor {
@@ -116,7 +116,7 @@ impl MathPreprocessor {
             .collect();
         let misses: Vec<usize> = (0..jobs.len()).filter(|&i| results[i].is_none()).collect();
         let mut report = Report {
-            warnings: 0,
+            warnings: Vec::new(),
             formulas: chapters.iter().map(|(_, f)| f.len()).sum(),
             distinct: jobs.len(),
             cache_hits: jobs.len() - misses.len(),
@@ -170,7 +170,7 @@ impl MathPreprocessor {
             chapter.content = splicer.apply(&chapter.content);
         });
 
-        report.warnings = diagnostics.0.len();
+        report.warnings = diagnostics.0.clone();
         diagnostics.into_result().map(|()| report)
     }
 

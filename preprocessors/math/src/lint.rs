@@ -23,27 +23,47 @@ pub fn lint(
     leftovers: &[Leftover],
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // The `$` that would have closed the last reported one: one warning per broken formula.
+    let mut skip_until = 0;
     for leftover in leftovers {
         for start in unescaped_dollars(source, leftover.range.clone()) {
+            if start < skip_until {
+                continue;
+            }
             // What would have been the formula: up to the next unescaped `$` of the line.
-            let line_rest = source[start + 1..].split('\n').next().unwrap_or("");
-            let line_range = start + 1..start + 1 + line_rest.len();
-            let until = unescaped_dollars(source, line_range)
-                .next()
-                .unwrap_or(start + 1 + line_rest.len());
-            let would_be = &source[start + 1..until];
-            let double = line_rest.starts_with('$');
-            let looks_like_tex = looks_like_tex(would_be);
-            let warning = if leftover.in_table {
+            let line_end = source[start..]
+                .find('\n')
+                .map_or(source.len(), |i| start + i);
+            let double = source[start + 1..].starts_with('$');
+            let open_end = if double { start + 2 } else { start + 1 };
+            let close = unescaped_dollars(source, open_end.min(line_end)..line_end).next();
+            let would_be = &source[open_end.min(line_end)..close.unwrap_or(line_end)];
+            let warning = if double {
+                Diagnostic::warning("a `$$` was left as text: this display math did not parse")
+                    .note(
+                        "a blank line inside `$$...$$` ends the paragraph, so Markdown never sees \
+                     the closing `$$`; remove the blank lines inside the formula",
+                    )
+            } else if close.is_some()
+                && would_be.ends_with(char::is_whitespace)
+                && looks_like_tex(would_be)
+            {
+                Diagnostic::warning("a `$` was left as text: the closing `$` follows a space").note(
+                    "write `$x$`, not `$x $`: a closing `$` must follow a non-space character",
+                )
+            } else if leftover.in_table && would_be.contains('|') {
                 Diagnostic::warning("a `$` in a table cell was not read as math").note(
                     "a `|` inside `$...$` splits the table cell; write `\\vert` (or `\\|`) instead",
                 )
-            } else if double || looks_like_tex {
-                Diagnostic::warning("a `$` was left as text: this looks like math that did not parse")
-                    .note("check that the braces `{}` are balanced and that the closing `$` is not preceded by a space; write `\\$` for a dollar sign")
+            } else if looks_like_tex(would_be) {
+                Diagnostic::warning("a `$` was left as text: this looks like math that did not parse").note(
+                    "check that the braces `{}` are balanced, that no blank line cuts the formula, \
+                     and write `\\$` for a dollar sign",
+                )
             } else {
                 continue;
             };
+            skip_until = close.map_or(open_end, |c| c + 1);
             out.push(warning.at(path, source, start..start + 1));
         }
     }
@@ -101,6 +121,20 @@ mod tests {
             w.iter().any(|d| d.message.contains("table") && d.line == 3),
             "{w:?}"
         );
+    }
+
+    #[test]
+    fn a_space_before_the_closing_dollar_is_named_once() {
+        let w = warnings("| a |\n|---|\n| $\\texttt{x} $ |\n");
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].message.contains("follows a space"), "{w:?}");
+    }
+
+    #[test]
+    fn display_math_cut_by_a_blank_line_is_reported() {
+        let w = warnings("$$a =\n\nb$$\n");
+        assert!(w[0].message.contains("`$$`"), "{w:?}");
+        assert_eq!(w[0].line, 1);
     }
 
     #[test]

@@ -270,7 +270,7 @@ fn broken_dollars_warn_but_build() {
         "# One\n\nIt costs $5-$10.\n\nbroken $\\frac{a}{b$ here\n",
     );
     let (report, _) = process(&root);
-    assert_eq!(report.warnings, 2);
+    assert_eq!(report.warnings.len(), 2, "{:?}", report.warnings);
     build(&root).unwrap();
     fs::remove_dir_all(root).unwrap();
 }
