@@ -1,0 +1,236 @@
+//! End-to-end tests of the compute stage through the `coursebook` front end: embedded blocks
+//! run, written answers are checked, and every failure names the Markdown file and line.
+
+mod support;
+
+use support::Fixture;
+
+const Q7: &str = "# Q7
+
+```rust,compute
+let keys = array![[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
+let query = array![-0.2, 0.8];
+let scores = dot_attention(&keys, &query);
+```
+
+La requête est {{#value query}}.
+
+```rust,compute
+let winner = argmax1(&scores);
+publish!(query, scores, winner);
+```
+
+Les scores valent {{#check scores = [0,46; 0,17; 0,37]}} et le gagnant est le jeton {{#check winner = 1}}.
+Le premier score, {{#check scores[0] = 0.46}}, domine.
+";
+
+#[test]
+fn a_correct_book_builds_and_shows_checked_answers() {
+    let book = Fixture::chapter("compute-ok", Q7);
+    let built = book.build().expect("the book builds");
+    assert_eq!(built.report.checks.len(), 3);
+    assert_eq!(built.report.failures(), 0);
+    let html = book.read("book/ch.html");
+    assert!(html.contains("<span class=\"cb-written\">[0,46; 0,17; 0,37]</span>"), "{html}");
+    assert!(html.contains("cb-mark"), "the verified mark is shown");
+    assert!(html.contains("href=\"#cb-block-1\""), "the check links to the block that published it");
+    assert!(html.contains("[-0.2, 0.8]"), "{{{{#value}}}} shows the computed query");
+    assert!(!html.contains("{{#check"), "no directive is left");
+}
+
+#[test]
+fn a_wrong_answer_fails_at_its_line_with_both_values_and_the_rule() {
+    let book = Fixture::chapter("compute-wrong", &Q7.replace("scores[0] = 0.46", "scores[0] = 0.47"));
+    let err = book.build().unwrap_err();
+    assert!(err.contains("--> src/ch.md:17:"), "{err}");
+    assert!(err.contains("written: 0.47"), "{err}");
+    assert!(err.contains("computed: scores[0] = 0.4573"), "{err}");
+    assert!(err.contains("rule: rounds to the value written at 2 decimal(s)"), "{err}");
+    assert!(!book.path("book").exists(), "nothing is written on failure");
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_and_cache_as_they_were() {
+    let book = Fixture::chapter("compute-keep", Q7);
+    book.build().unwrap();
+    let before = book.snapshot("book");
+    let cache_before = book.snapshot("target/coursebook");
+    book.write("src/ch.md", &Q7.replace("winner = 1}}", "winner = 2}}"));
+    assert!(book.build().is_err());
+    assert_eq!(book.snapshot("book"), before);
+    assert_eq!(book.snapshot("target/coursebook"), cache_before);
+}
+
+#[test]
+fn unknown_names_bad_indices_and_types_are_reported_together() {
+    let chapter = format!(
+        "{Q7}\n{{{{#check score = 1}}}}\n{{{{#check scores[3] = 1}}}}\n{{{{#check winner = \"un\"}}}}\n{{{{#check scores = 0.46}}}}\n"
+    );
+    let book = Fixture::chapter("compute-names", &chapter);
+    let err = book.build().unwrap_err();
+    assert!(err.contains("unknown name `score`: this chapter publishes query, scores, winner"), "{err}");
+    assert!(err.contains("index 3 is out of range: `scores` has 3 item(s)"), "{err}");
+    assert!(err.contains("type mismatch: a string is written, the computation gives an integer"), "{err}");
+    assert!(err.contains("type mismatch: a decimal number is written, the computation gives a list of 3 items"), "{err}");
+    assert!(err.contains("the book has 4 errors"), "{err}");
+}
+
+#[test]
+fn a_compile_error_points_at_the_markdown_line_and_column() {
+    let book = Fixture::chapter(
+        "compute-compile",
+        "# T\n\nTexte.\n\n```rust,compute\nlet a: u32 = 1;\nlet b: u32 = a + \"x\";\n```\n",
+    );
+    let err = book.build().unwrap_err();
+    assert!(err.contains("a computation does not compile"), "{err}");
+    assert!(err.contains("--> src/ch.md:7:"), "{err}");
+    assert!(err.contains("let b: u32 = a + \"x\";"), "{err}");
+}
+
+#[test]
+fn a_panic_is_reported_at_its_line() {
+    let book = Fixture::chapter(
+        "compute-panic",
+        "# T\n\n```rust,compute\nlet v: Vec<u32> = Vec::new();\nlet x = v[2];\n```\n",
+    );
+    let err = book.build().unwrap_err();
+    assert!(err.contains("a computation panicked: index out of bounds"), "{err}");
+    assert!(err.contains("--> src/ch.md:5:"), "{err}");
+}
+
+#[test]
+fn a_panic_inside_the_course_library_points_at_the_calling_block() {
+    let book = Fixture::chapter(
+        "compute-libpanic",
+        "# T\n\n```rust,compute\nlet ok = 1;\n```\n\n```rust,compute\nlet bad = average(&[]);\n```\n",
+    );
+    let err = book.build().unwrap_err();
+    assert!(err.contains("a computation panicked"), "{err}");
+    assert!(err.contains("--> src/ch.md:8:"), "{err}");
+    assert!(err.contains("called from this block"), "{err}");
+}
+
+#[test]
+fn a_computation_that_never_ends_is_stopped_with_its_location() {
+    let book = Fixture::new(
+        "compute-timeout",
+        &[
+            ("book.toml", "[book]\ntitle = \"T\"\n[preprocessor.compute]\ntimeout = 1\n"),
+            ("src/SUMMARY.md", "- [C](ch.md)\n"),
+            ("src/ch.md", "# T\n\n```rust,compute\nlet a = 1;\n```\n\n```rust,compute\nloop { std::hint::black_box(a); }\n```\n"),
+        ],
+    );
+    let started = std::time::Instant::now();
+    let err = book.build().unwrap_err();
+    assert!(err.contains("did not finish within 1 s"), "{err}");
+    assert!(err.contains("--> src/ch.md:8:"), "{err}");
+    assert!(started.elapsed().as_secs() < 60);
+}
+
+#[test]
+fn a_flood_of_output_is_stopped() {
+    let book = Fixture::chapter(
+        "compute-flood",
+        "# T\n\n```rust,compute\nfor i in 0..100_000_000u64 { println!(\"{i}\"); }\n```\n",
+    );
+    let err = book.build().unwrap_err();
+    assert!(err.contains("printed more than"), "{err}");
+    assert!(err.contains("--> src/ch.md:4:"), "{err}");
+}
+
+#[test]
+fn directives_in_code_are_left_alone_and_published_html_is_escaped() {
+    let chapter = "# T\n\n```rust,compute\nlet s = \"<b>gras</b> & $x$\".to_string();\npublish!(s);\n```\n\nValeur : {{#value s}}.\n\nExemple : `{{#check s = 1}}`.\n\n```text\n{{#check nothing = 2}}\n```\n";
+    let book = Fixture::chapter("compute-escape", chapter);
+    book.build().expect("directives in code are not run");
+    let html = book.read("book/ch.html");
+    assert!(html.contains("&lt;b&gt;gras&lt;/b&gt; &amp; $x$"), "{html}");
+    assert!(!html.contains("<b>gras</b>"));
+    assert!(html.contains("{{#check nothing = 2}}"));
+}
+
+#[test]
+fn an_unclosed_directive_is_an_error() {
+    let book = Fixture::chapter("compute-unclosed", "# T\n\nTotal {{#check total = 82\n");
+    let err = book.build().unwrap_err();
+    assert!(err.contains("not closed with `}}`"), "{err}");
+    assert!(err.contains("--> src/ch.md:3:7"), "{err}");
+}
+
+#[test]
+fn prose_edits_reuse_the_cached_computations_and_code_edits_compile_once() {
+    let book = Fixture::chapter("compute-cache", Q7);
+    let (report, result) = book.check();
+    result.unwrap();
+    assert_eq!(report.stats.compilations, 1, "a cold check compiles once");
+    let (report, _) = book.check();
+    assert_eq!(report.stats.compilations, 0, "a warm check compiles nothing");
+    book.write("src/ch.md", &Q7.replace("La requête est", "Ici, la requête vaut"));
+    let (report, result) = book.check();
+    result.unwrap();
+    assert_eq!(report.stats.compilations, 0, "a prose edit compiles nothing");
+    book.write("src/ch.md", &Q7.replace("[-0.2, 0.8]", "[-0.2, 0.80]"));
+    let (report, result) = book.check();
+    result.unwrap();
+    assert_eq!(report.stats.compilations, 1, "a block edit compiles once");
+}
+
+#[test]
+fn a_corrupt_cache_entry_is_ignored() {
+    let book = Fixture::chapter("compute-corrupt", Q7);
+    book.check().1.unwrap();
+    for (path, _) in book.snapshot("target/coursebook/compute") {
+        std::fs::write(path, b"{ not json").unwrap();
+    }
+    let (report, result) = book.check();
+    result.expect("a corrupt entry is a miss, not an error");
+    assert_eq!(report.stats.compilations, 1);
+}
+
+#[test]
+fn the_stage_speaks_the_mdbook_preprocessor_protocol() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let exe = env!("CARGO_BIN_EXE_coursebook");
+    let supports = Command::new(exe).args(["preprocess", "compute", "supports", "html"]).status().unwrap();
+    assert!(supports.success());
+
+    let book = Fixture::chapter("compute-protocol", Q7);
+    let config = mdbook_driver::config::Config::from_disk(book.path("book.toml")).unwrap();
+    let ctx = mdbook_preprocessor::PreprocessorContext::new(book.root.clone(), config, "html".into());
+    let mut chapter = mdbook_preprocessor::book::Chapter::new("Q7", Q7.to_string(), "ch.md", Vec::new());
+    chapter.source_path = Some("ch.md".into());
+    let input = mdbook_preprocessor::book::Book::new_with_items(vec![chapter.into()]);
+    let json = serde_json::to_vec(&(&ctx, &input)).unwrap();
+    let mut child = Command::new(exe)
+        .args(["preprocess", "compute"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&json).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let book_out: mdbook_preprocessor::book::Book = serde_json::from_slice(&out.stdout).unwrap();
+    let content = &book_out.chapters().next().unwrap().content;
+    assert!(content.contains("cb-check"), "{content}");
+    assert!(!content.contains("{{#check"));
+
+    let wrong = Q7.replace("winner = 1}}", "winner = 3}}");
+    let mut chapter = mdbook_preprocessor::book::Chapter::new("Q7", wrong, "ch.md", Vec::new());
+    chapter.source_path = Some("ch.md".into());
+    let input = mdbook_preprocessor::book::Book::new_with_items(vec![chapter.into()]);
+    let mut child = Command::new(exe)
+        .args(["preprocess", "compute"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&serde_json::to_vec(&(&ctx, &input)).unwrap()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--> src/ch.md:16:"), "{stderr}");
+}

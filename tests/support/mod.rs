@@ -1,0 +1,87 @@
+//! Helpers shared by the end-to-end tests: fixture books in scratch folders.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A book written into a fresh folder under Cargo's scratch space for tests.
+pub struct Fixture {
+    pub root: PathBuf,
+}
+
+impl Fixture {
+    /// A book made of `files` (path relative to the book root, contents).
+    pub fn new(name: &str, files: &[(&str, &str)]) -> Fixture {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+            "{name}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&root);
+        for (path, text) in files {
+            let file = root.join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, text).unwrap();
+        }
+        Fixture { root }
+    }
+
+    /// A one-chapter book with the compute stage, whose chapter `src/ch.md` is `chapter`.
+    pub fn chapter(name: &str, chapter: &str) -> Fixture {
+        Fixture::new(
+            name,
+            &[
+                ("book.toml", "[book]\ntitle = \"T\"\n\n[preprocessor.compute]\nafter = [\"links\"]\ntimeout = 5\n"),
+                ("src/SUMMARY.md", "# Summary\n\n- [Chapitre](ch.md)\n"),
+                ("src/ch.md", chapter),
+            ],
+        )
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.root.join(relative)
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path(relative)).unwrap()
+    }
+
+    pub fn write(&self, relative: &str, text: &str) {
+        std::fs::write(self.path(relative), text).unwrap();
+    }
+
+    /// Builds with the library entry point; the error rendered as the CLI prints it.
+    pub fn build(&self) -> Result<coursebook::Built, String> {
+        coursebook::build(&self.root, None).map_err(|e| coursebook::render_error(&e))
+    }
+
+    /// Checks without rendering; the error rendered as the CLI prints it.
+    pub fn check(&self) -> (coursebook_compute::Report, Result<(), String>) {
+        let mut report = coursebook_compute::Report::default();
+        let result = coursebook::check(&self.root, &mut report).map_err(|e| coursebook::render_error(&e));
+        (report, result)
+    }
+
+    /// Every file below `relative`, with its bytes, to compare folders before and after.
+    pub fn snapshot(&self, relative: &str) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files: Vec<_> = walkdir::WalkDir::new(self.path(relative))
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        files.sort();
+        files
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.root);
+        }
+    }
+}
