@@ -108,6 +108,9 @@ pub fn check_command(dir: &Path, json: Option<&Path>, junit: Option<&Path>) -> R
     if let Some(path) = junit {
         reports::write_junit(path, &report, diagnostics)?;
     }
+    if report.chapters > 0 {
+        eprintln!("{}", report.stats_line());
+    }
     match &result {
         Ok(()) => println!("{}", report.summary()),
         Err(_) if !report.checks.is_empty() => eprintln!("{}", report.summary()),

@@ -60,6 +60,23 @@ impl Report {
     }
 }
 
+impl Report {
+    /// How the computations were obtained: compiled (with the time) or from the cache.
+    pub fn stats_line(&self) -> String {
+        let s = &self.stats;
+        if s.compilations == 0 {
+            return "computations: from the cache (0 compiler invocations)".into();
+        }
+        format!(
+            "computations: {} compiler invocation{} ({:.2} s), run in {:.2} s",
+            s.compilations,
+            plural(s.compilations),
+            s.compile_time.as_secs_f64(),
+            s.run_time.as_secs_f64()
+        )
+    }
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
