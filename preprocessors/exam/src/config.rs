@@ -1,0 +1,78 @@
+//! Options of the `[preprocessor.exam]` table of book.toml.
+
+use crate::edition::Edition;
+use crate::syntax::Points;
+use mdbook_preprocessor::PreprocessorContext;
+
+/// The stage's options.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Options {
+    /// The exam's declared total (`total`), that the points must add up to. Required as soon
+    /// as the book has questions: a total stated once, apart from the questions, is what
+    /// catches a mistyped `points=`.
+    pub total: Option<Points>,
+    /// Which edition to build (`edition = "corrige" | "sujet"`, corrigé by default).
+    pub edition: Edition,
+    /// Whether reader-facing words are French (`book.language` starts with `fr`).
+    pub french: bool,
+}
+
+impl Options {
+    /// Reads the options; a value of the wrong type is an error rather than a silent default.
+    pub fn from_context(ctx: &PreprocessorContext, name: &str) -> Result<Options, String> {
+        let key = |k: &str| format!("preprocessor.{name}.{k}");
+        let french = ctx
+            .config
+            .book
+            .language
+            .as_deref()
+            .is_some_and(|l| l.to_ascii_lowercase().starts_with("fr"));
+        let total = match ctx.config.get::<serde_json::Value>(&key("total")) {
+            Ok(None) => None,
+            Ok(Some(value)) => Some(total(&value).ok_or_else(|| {
+                format!(
+                    "book.toml: `{}` is a number of points such as 20 or 20.5, not {value}",
+                    key("total")
+                )
+            })?),
+            Err(e) => return Err(format!("book.toml: `{}`: {e}", key("total"))),
+        };
+        let edition = match ctx.config.get::<String>(&key("edition")) {
+            Ok(None) => Edition::default(),
+            Ok(Some(text)) => Edition::parse(&text).ok_or_else(|| {
+                format!(
+                    "book.toml: `{}` is \"corrige\" or \"sujet\", not {text:?}",
+                    key("edition")
+                )
+            })?,
+            Err(e) => return Err(format!("book.toml: `{}`: {e}", key("edition"))),
+        };
+        Ok(Options {
+            total,
+            edition,
+            french,
+        })
+    }
+}
+
+fn total(value: &serde_json::Value) -> Option<Points> {
+    match value {
+        serde_json::Value::Number(n) => n.as_f64().and_then(Points::from_f64),
+        serde_json::Value::String(s) => Points::parse(s.trim()).ok(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_from_numbers_and_strings() {
+        assert_eq!(total(&serde_json::json!(20)), Some(Points(20_000)));
+        assert_eq!(total(&serde_json::json!(20.5)), Some(Points(20_500)));
+        assert_eq!(total(&serde_json::json!("20,5")), Some(Points(20_500)));
+        assert_eq!(total(&serde_json::json!(-1)), None);
+        assert_eq!(total(&serde_json::json!(true)), None);
+    }
+}

@@ -1,0 +1,669 @@
+//! The exam as data: each chapter's questions, answers, notes, barèmes and `corrige-only`
+//! mark, found on the Markdown source, then checked across the whole book (numbering 1..N in
+//! reading order, points adding up to the declared total).
+//!
+//! Everything is checked before anything is rewritten, and every problem is collected, so
+//! that one build reports all of them with file and line.
+
+use crate::syntax::{self, Points};
+use common::directive::scan;
+use common::{Diagnostic, Diagnostics};
+use mdbook_markdown::pulldown_cmark::{Event, Options, Parser, Tag};
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::PathBuf;
+
+/// A chapter as this stage sees it.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// `chapter.path`: identifies the chapter and gives its HTML page.
+    pub key: PathBuf,
+    /// The Markdown file as diagnostics name it (`src/partie1.md`).
+    pub file: String,
+    pub content: String,
+}
+
+/// One `{{#question}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    pub number: u32,
+    pub points: Points,
+    pub title: Option<String>,
+    /// Index of its page in reading order.
+    pub page: usize,
+    /// The directive's byte range in the page.
+    pub range: Range<usize>,
+    /// The heading level it renders at: one below the last Markdown heading above it, so that
+    /// questions nest in mdBook's page outline under the part or exercise that holds them.
+    pub level: u8,
+    /// Where the directive's line starts, and the container prefix of that line (indentation,
+    /// `>` of a block quote) that generated lines must repeat.
+    pub prefix: String,
+}
+
+/// What a delimited block is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Answer,
+    Note { title: Option<String> },
+}
+
+/// One `{{#answer}}…{{#/answer}}` or `{{#note}}…{{#/note}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub kind: Kind,
+    /// Byte range of the opening directive.
+    pub open: Range<usize>,
+    /// Byte range of the closing directive.
+    pub close: Range<usize>,
+    /// The question it answers or annotates: the last one above it in the same chapter.
+    pub question: Option<u32>,
+    /// Whether it stands inside another block (a note inside an answer).
+    pub nested: bool,
+    /// Opening and closing on one line: rendered as an inline span, not a division.
+    pub inline: bool,
+    /// Container prefix of the opening's line (see [`Question::prefix`]).
+    pub prefix: String,
+}
+
+/// What one chapter holds.
+#[derive(Debug, Clone, Default)]
+pub struct PageExam {
+    pub questions: Vec<Question>,
+    pub blocks: Vec<Block>,
+    pub baremes: Vec<Range<usize>>,
+    /// Ranges of `{{#corrige-only}}` directives; non-empty means the chapter is corrigé only.
+    pub corrige_only: Vec<Range<usize>>,
+}
+
+impl PageExam {
+    pub fn is_corrige_only(&self) -> bool {
+        !self.corrige_only.is_empty()
+    }
+}
+
+/// The directives of this stage.
+pub const DIRECTIVES: &[&str] = &[
+    "question",
+    "answer",
+    "/answer",
+    "note",
+    "/note",
+    "bareme",
+    "corrige-only",
+];
+
+/// Finds the exam directives of one page and checks their local structure.
+pub fn parse_page(page: &Page, index: usize, diagnostics: &mut Diagnostics) -> PageExam {
+    let source = page.content.as_str();
+    let error = |message: String, range: Range<usize>| {
+        Diagnostic::error(message).at(&page.file, source, range)
+    };
+    let found = scan(source, DIRECTIVES);
+    for range in &found.unterminated {
+        diagnostics.push(error(
+            "this directive is not closed with `}}` on the same line".into(),
+            range.clone(),
+        ));
+    }
+    let headings = headings(source);
+    let mut exam = PageExam::default();
+    // Open blocks: kind, opening range, title.
+    let mut open: Vec<(Kind, Range<usize>)> = Vec::new();
+    for d in &found.directives {
+        let range = d.range.clone();
+        let args_error =
+            |message: String| error(format!("`{{{{#{}}}}}`: {message}", d.name), range.clone());
+        match d.name {
+            "question" => {
+                if let Some((kind, at)) = open.last() {
+                    diagnostics.push(
+                        error(
+                            format!("a question cannot start inside {}", kind.a()),
+                            range.clone(),
+                        )
+                        .note(format!(
+                            "{} opened at line {} is not closed",
+                            kind.the(),
+                            line(source, at.start)
+                        )),
+                    );
+                }
+                let Some(prefix) = container_prefix(source, range.start) else {
+                    diagnostics.push(
+                        error(
+                            "`{{#question}}` must start a line: it becomes a heading".into(),
+                            range.clone(),
+                        )
+                        .note("put the statement after it, on the same line or the next"),
+                    );
+                    continue;
+                };
+                match syntax::question(d.args) {
+                    Ok(args) => exam.questions.push(Question {
+                        number: args.number,
+                        points: args.points,
+                        title: args.title,
+                        page: index,
+                        range: range.clone(),
+                        level: level_at(&headings, range.start),
+                        prefix,
+                    }),
+                    Err(message) => diagnostics.push(args_error(message)),
+                }
+            }
+            "answer" | "note" => {
+                let kind = if d.name == "answer" {
+                    syntax::none(d.args).map(|()| Kind::Answer)
+                } else {
+                    syntax::title_only(d.args).map(|title| Kind::Note { title })
+                };
+                let kind = match kind {
+                    Ok(kind) => kind,
+                    Err(message) => {
+                        diagnostics.push(args_error(message));
+                        // Still track the block, so that its closing is not reported too.
+                        if d.name == "answer" {
+                            Kind::Answer
+                        } else {
+                            Kind::Note { title: None }
+                        }
+                    }
+                };
+                let nested_ok = matches!(
+                    (open.last(), &kind),
+                    (None, _) | (Some((Kind::Answer, _)), Kind::Note { .. })
+                );
+                if !nested_ok {
+                    if let Some((outer, at)) = open.last() {
+                        diagnostics.push(
+                            error(
+                                format!("{} cannot stand inside {}", kind.a(), outer.a()),
+                                range.clone(),
+                            )
+                            .note(format!(
+                                "{} opened at line {} is not closed yet",
+                                outer.the(),
+                                line(source, at.start)
+                            ))
+                            .note(format!("close it with `{{{{#/{}}}}}` first", outer.name())),
+                        );
+                    }
+                    continue;
+                }
+                if kind == Kind::Answer && exam.questions.is_empty() {
+                    diagnostics.push(
+                        error("this answer stands before any question of its chapter".into(), range.clone())
+                            .note("an answer belongs to the `{{#question}}` above it, in the same chapter")
+                            .note("for a remark that answers no question, use `{{#note}}`"),
+                    );
+                }
+                open.push((kind, range));
+            }
+            "/answer" | "/note" => {
+                if let Err(message) = syntax::none(d.args) {
+                    diagnostics.push(args_error(message));
+                }
+                let wanted = &d.name[1..];
+                match open.last() {
+                    Some((kind, _)) if kind.name() == wanted => {
+                        if let Some((kind, opening)) = open.pop() {
+                            let question = exam.questions.last().map(|q| q.number);
+                            let inline = !source[opening.start..range.end].contains('\n');
+                            exam.blocks.push(Block {
+                                kind,
+                                prefix: line_prefix(source, opening.start),
+                                open: opening,
+                                close: range.clone(),
+                                question,
+                                nested: !open.is_empty(),
+                                inline,
+                            });
+                        }
+                    }
+                    Some((kind, at)) => diagnostics.push(
+                        error(
+                            format!(
+                                "`{{{{#{}}}}}` closes {wanted}, but {} is open",
+                                d.name,
+                                kind.a()
+                            ),
+                            range.clone(),
+                        )
+                        .note(format!(
+                            "{} opened at line {}: close it first with `{{{{#/{}}}}}`",
+                            kind.the(),
+                            line(source, at.start),
+                            kind.name()
+                        )),
+                    ),
+                    None => diagnostics.push(error(
+                        format!(
+                            "`{{{{#{}}}}}` closes {wanted} that was never opened",
+                            d.name
+                        ),
+                        range.clone(),
+                    )),
+                }
+            }
+            "bareme" => match syntax::none(d.args) {
+                Ok(()) => exam.baremes.push(range),
+                Err(message) => diagnostics.push(args_error(message)),
+            },
+            _ => match syntax::none(d.args) {
+                Ok(()) => exam.corrige_only.push(range),
+                Err(message) => diagnostics.push(args_error(message)),
+            },
+        }
+    }
+    for (kind, at) in open {
+        diagnostics.push(
+            error(format!("{} is never closed", kind.the()), at)
+                .note(format!("close it with `{{{{#/{}}}}}`", kind.name())),
+        );
+    }
+    if exam.is_corrige_only() {
+        for q in &exam.questions {
+            diagnostics.push(
+                error(
+                    format!(
+                        "question {} stands in a chapter marked `{{{{#corrige-only}}}}`",
+                        q.number
+                    ),
+                    q.range.clone(),
+                )
+                .note("the exam paper (sujet) drops this chapter, so it would lose the question"),
+            );
+        }
+    }
+    exam.blocks.sort_by_key(|b| b.open.start);
+    exam
+}
+
+impl Kind {
+    fn name(&self) -> &'static str {
+        match self {
+            Kind::Answer => "answer",
+            Kind::Note { .. } => "note",
+        }
+    }
+    fn a(&self) -> &'static str {
+        match self {
+            Kind::Answer => "an answer",
+            Kind::Note { .. } => "a note",
+        }
+    }
+    fn the(&self) -> &'static str {
+        match self {
+            Kind::Answer => "the answer",
+            Kind::Note { .. } => "the note",
+        }
+    }
+}
+
+/// Checks the questions of the whole book, in reading order: numbers 1..N once each, points
+/// adding up to `total`. `pages` and `exams` are parallel.
+pub fn validate(
+    pages: &[Page],
+    exams: &[PageExam],
+    total: Option<Points>,
+    decimal: char,
+    diagnostics: &mut Diagnostics,
+) {
+    let all: Vec<&Question> = exams.iter().flat_map(|e| &e.questions).collect();
+    if all.is_empty() {
+        return;
+    }
+    let at = |q: &Question| {
+        let page = &pages[q.page];
+        (page.file.as_str(), page.content.as_str(), q.range.clone())
+    };
+    let place = |q: &Question| {
+        let (file, source, range) = at(q);
+        Diagnostic::error("").at(file, source, range).location()
+    };
+    let mut first: HashMap<u32, &Question> = HashMap::new();
+    let mut highest = 0;
+    for q in &all {
+        let (file, source, range) = at(q);
+        if let Some(earlier) = first.get(&q.number) {
+            diagnostics.push(
+                Diagnostic::error(format!("question {} is numbered twice", q.number))
+                    .at(file, source, range)
+                    .note(format!(
+                        "question {} is already at {}",
+                        q.number,
+                        place(earlier)
+                    )),
+            );
+            continue;
+        }
+        if q.number < highest {
+            diagnostics.push(
+                Diagnostic::error(format!("question {} comes after question {highest} in reading order", q.number))
+                    .at(file, source, range)
+                    .note("questions are numbered 1, 2, 3… in the order of SUMMARY.md and of each chapter"),
+            );
+        } else if q.number > highest + 1 {
+            let missing: Vec<String> = (highest + 1..q.number)
+                .filter(|n| !all.iter().any(|o| o.number == *n))
+                .map(|n| n.to_string())
+                .collect();
+            if !missing.is_empty() {
+                let (noun, list) = if missing.len() == 1 {
+                    ("question", missing[0].clone())
+                } else {
+                    ("questions", missing.join(", "))
+                };
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "{noun} {list} missing: the numbering jumps from {highest} to {}",
+                        q.number
+                    ))
+                    .at(file, source, range)
+                    .note("questions are numbered 1 to N without a gap"),
+                );
+            }
+        }
+        first.insert(q.number, q);
+        highest = highest.max(q.number);
+    }
+    let sum: Points = all.iter().map(|q| q.points).sum();
+    match total {
+        None => diagnostics.push(
+            Diagnostic::error("the book has questions but book.toml declares no total")
+                .in_file("book.toml")
+                .note(format!(
+                    "add `total = {}` under `[preprocessor.exam]`",
+                    sum.display('.')
+                )),
+        ),
+        Some(total) if total != sum => {
+            let mut d = Diagnostic::error(format!(
+                "the points add up to {}, but book.toml declares a total of {}",
+                sum.display(decimal),
+                total.display(decimal)
+            ))
+            .in_file("book.toml");
+            for q in &all {
+                d = d.note(format!(
+                    "question {}: {} ({})",
+                    q.number,
+                    q.points.display(decimal),
+                    place(q)
+                ));
+            }
+            diagnostics.push(d);
+        }
+        Some(_) => {}
+    }
+}
+
+/// A question without any answer is allowed (a question may be argued in a note), but rare
+/// enough to be worth a warning in the corrigé.
+pub fn warn_unanswered(pages: &[Page], exams: &[PageExam], diagnostics: &mut Diagnostics) {
+    for exam in exams {
+        for q in &exam.questions {
+            let answered = exam
+                .blocks
+                .iter()
+                .any(|b| b.kind == Kind::Answer && b.question == Some(q.number));
+            if !answered {
+                let page = &pages[q.page];
+                diagnostics.push(
+                    Diagnostic::warning(format!("question {} has no `{{{{#answer}}}}`", q.number))
+                        .at(&page.file, &page.content, q.range.clone()),
+                );
+            }
+        }
+    }
+}
+
+/// Markdown headings of `source`: start offset and level.
+fn headings(source: &str) -> Vec<(usize, u8)> {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+    options.insert(Options::ENABLE_TABLES);
+    Parser::new_ext(source, options)
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Heading { level, .. }) => Some((range.start, level as u8)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn level_at(headings: &[(usize, u8)], at: usize) -> u8 {
+    let above = headings.iter().take_while(|(start, _)| *start < at).last();
+    above.map_or(2, |(_, level)| (level + 1).clamp(2, 6))
+}
+
+/// The start of the line that holds `at`, up to `at`, when it is only a container prefix
+/// (spaces, tabs, `>`): the directive starts a line. `None` when text stands before it.
+pub fn container_prefix(source: &str, at: usize) -> Option<String> {
+    let start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before = &source[start..at];
+    before
+        .chars()
+        .all(|c| matches!(c, ' ' | '\t' | '>'))
+        .then(|| before.to_owned())
+}
+
+/// The container prefix at the start of the line that holds `at` (its spaces, tabs and `>`),
+/// whatever text follows.
+pub fn line_prefix(source: &str, at: usize) -> String {
+    let start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+    source[start..at]
+        .chars()
+        .take_while(|c| matches!(c, ' ' | '\t' | '>'))
+        .collect()
+}
+
+fn line(source: &str, at: usize) -> usize {
+    source[..at.min(source.len())].matches('\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(content: &str) -> Page {
+        Page {
+            key: "q.md".into(),
+            file: "src/q.md".into(),
+            content: content.into(),
+        }
+    }
+
+    fn parse(content: &str) -> (PageExam, Diagnostics) {
+        let mut d = Diagnostics::new();
+        let exam = parse_page(&page(content), 0, &mut d);
+        (exam, d)
+    }
+
+    fn messages(d: &Diagnostics) -> Vec<String> {
+        d.0.iter()
+            .map(|d| format!("{}: {}", d.location(), d.message))
+            .collect()
+    }
+
+    #[test]
+    fn questions_answers_and_notes_are_found_with_their_question() {
+        let (exam, d) = parse("# Partie\n\n## TP\n\n{{#question 1 points=2}} Énoncé.\n\n{{#answer}}\nR.\n{{#note}}N{{#/note}}\n{{#/answer}}\n");
+        assert!(d.0.is_empty(), "{:?}", messages(&d));
+        assert_eq!(exam.questions.len(), 1);
+        assert_eq!(exam.questions[0].level, 3);
+        assert_eq!(exam.blocks.len(), 2);
+        assert_eq!(exam.blocks[0].kind, Kind::Answer);
+        assert!(!exam.blocks[0].inline && !exam.blocks[0].nested);
+        assert!(exam.blocks[1].inline && exam.blocks[1].nested);
+        assert_eq!(exam.blocks[1].question, Some(1));
+    }
+
+    #[test]
+    fn an_unclosed_answer_is_an_error_at_its_opening() {
+        let (_, d) = parse("{{#question 1 points=1}}\n\n{{#answer}}\ntext\n");
+        assert_eq!(messages(&d), ["src/q.md:3:1: the answer is never closed"]);
+    }
+
+    #[test]
+    fn nesting_and_stray_closings_are_errors() {
+        let (_, d) = parse("{{#question 1 points=1}}\n{{#answer}}\n{{#answer}}\n{{#/answer}}\n{{#/answer}}\n{{#note}}\n{{#/answer}}\n{{#/note}}\n");
+        let m = messages(&d);
+        assert!(
+            m.iter()
+                .any(|m| m.starts_with("src/q.md:3:1: an answer cannot stand inside an answer")),
+            "{m:?}"
+        );
+        assert!(
+            m.iter().any(|m| m
+                .starts_with("src/q.md:5:1: `{{#/answer}}` closes answer that was never opened")),
+            "{m:?}"
+        );
+        assert!(
+            m.iter()
+                .any(|m| m
+                    .starts_with("src/q.md:7:1: `{{#/answer}}` closes answer, but a note is open")),
+            "{m:?}"
+        );
+        assert_eq!(m.len(), 3, "{m:?}");
+    }
+
+    #[test]
+    fn an_answer_before_any_question_is_an_error() {
+        let (_, d) = parse("Intro.\n\n{{#answer}}\nx\n{{#/answer}}\n");
+        assert!(messages(&d)[0].contains("before any question"));
+    }
+
+    #[test]
+    fn a_question_must_start_a_line_and_have_good_args() {
+        let (_, d) = parse("Texte {{#question 1 points=1}}\n\n{{#question 2 points=abc}}\n\n{{#answer x}}{{#/answer}}\n");
+        let m = messages(&d);
+        assert!(m[0].contains("must start a line"), "{m:?}");
+        assert!(
+            m[1].starts_with("src/q.md:3:1: `{{#question}}`: `abc` is not a number"),
+            "{m:?}"
+        );
+        assert!(m[2].contains("takes no arguments"), "{m:?}");
+    }
+
+    fn book(pages: &[&str]) -> (Vec<Page>, Vec<PageExam>, Diagnostics) {
+        let pages: Vec<Page> = pages
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Page {
+                key: format!("p{i}.md").into(),
+                file: format!("src/p{i}.md"),
+                content: (*c).into(),
+            })
+            .collect();
+        let mut d = Diagnostics::new();
+        let exams = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| parse_page(p, i, &mut d))
+            .collect();
+        (pages, exams, d)
+    }
+
+    fn validated(pages: &[&str], total: u64) -> Vec<String> {
+        let (pages, exams, mut d) = book(pages);
+        validate(&pages, &exams, Some(Points(total * 1000)), '.', &mut d);
+        d.0.iter()
+            .map(|d| format!("{}: {} {:?}", d.location(), d.message, d.notes))
+            .collect()
+    }
+
+    #[test]
+    fn numbering_runs_across_chapters() {
+        let m = validated(
+            &[
+                "{{#question 1 points=1}}\n",
+                "x\n\n{{#question 2 points=1,5}}\n{{#question 3 points=0.5}}\n",
+            ],
+            3,
+        );
+        assert!(m.is_empty(), "{m:?}");
+    }
+
+    #[test]
+    fn a_gap_names_the_missing_number() {
+        let m = validated(
+            &["{{#question 1 points=1}}\n", "{{#question 3 points=1}}\n"],
+            2,
+        );
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert!(
+            m[0].starts_with("src/p1.md:1:1: question 2 missing: the numbering jumps from 1 to 3"),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn a_duplicate_points_at_the_second_and_names_the_first() {
+        let m = validated(
+            &[
+                "{{#question 1 points=1}}\n",
+                "\n{{#question 1 points=1}}\n{{#question 2 points=1}}\n",
+            ],
+            3,
+        );
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert!(
+            m[0].starts_with("src/p1.md:2:1: question 1 is numbered twice"),
+            "{m:?}"
+        );
+        assert!(m[0].contains("already at src/p0.md:1:1"), "{m:?}");
+    }
+
+    #[test]
+    fn out_of_order_numbers_are_errors() {
+        let m = validated(&["{{#question 2 points=1}}\n{{#question 1 points=1}}\n"], 2);
+        assert!(
+            m.iter()
+                .any(|m| m.contains("question 1 comes after question 2")),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_total_lists_the_sum_and_each_question() {
+        let m = validated(
+            &["{{#question 1 points=1}}\n{{#question 2 points=2,5}}\n"],
+            20,
+        );
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert!(
+            m[0].starts_with(
+                "book.toml: the points add up to 3.5, but book.toml declares a total of 20"
+            ),
+            "{m:?}"
+        );
+        assert!(
+            m[0].contains("question 1: 1 (src/p0.md:1:1)")
+                && m[0].contains("question 2: 2.5 (src/p0.md:2:1)"),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn questions_without_a_total_are_an_error() {
+        let (pages, exams, mut d) = book(&["{{#question 1 points=1}}\n"]);
+        validate(&pages, &exams, None, '.', &mut d);
+        assert!(d.has_errors());
+    }
+
+    #[test]
+    fn a_question_in_a_corrige_only_chapter_is_an_error() {
+        let (_, d) = parse("{{#corrige-only}}\n{{#question 1 points=1}}\n");
+        assert!(messages(&d)[0].contains("marked `{{#corrige-only}}`"));
+    }
+
+    #[test]
+    fn directives_in_code_are_examples() {
+        let (exam, d) =
+            parse("Écrire `{{#answer}}` puis :\n\n```\n{{#question 1 points=1}}\n```\n");
+        assert!(d.0.is_empty());
+        assert!(exam.questions.is_empty() && exam.blocks.is_empty());
+    }
+}
