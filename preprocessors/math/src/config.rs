@@ -100,7 +100,7 @@ impl Default for MathOptions {
 
 /// A configuration problem that stops the build: a wrong type, a missing macros file.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ConfigError(pub Diagnostic);
+pub struct ConfigError(pub Box<Diagnostic>);
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -127,11 +127,11 @@ impl MathOptions {
         };
         let where_ = format!("book.toml [preprocessor.{name}]");
         let wrong = |key: &str, expected: &str| {
-            ConfigError(
+            ConfigError(Box::new(
                 Diagnostic::error(format!("`{key}` must be {expected}"))
                     .in_file("book.toml")
                     .note(format!("in {where_}")),
-            )
+            ))
         };
         for (key, value) in table {
             match key.as_str() {
@@ -208,11 +208,11 @@ impl MathOptions {
         if let Some(file) = &options.macros_file {
             let path = book_root.join(file);
             let text = std::fs::read_to_string(&path).map_err(|err| {
-                ConfigError(
+                ConfigError(Box::new(
                     Diagnostic::error(format!("cannot read the macros file: {err}"))
                         .in_file(&file.display().to_string())
                         .note(format!("named by `macros` in {where_}")),
-                )
+                ))
             })?;
             let (macros, bad) = parse_macros(&text, &file.display().to_string());
             options.macros = macros;

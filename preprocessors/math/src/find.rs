@@ -71,13 +71,14 @@ pub fn scan(source: &str) -> Scan {
             Event::End(TagEnd::CodeBlock) => in_code_block = in_code_block.saturating_sub(1),
             Event::Start(Tag::Table(_)) => in_table += 1,
             Event::End(TagEnd::Table) => in_table = in_table.saturating_sub(1),
-            Event::Text(_) if in_code_block == 0 => {
-                if unescaped_dollars(source, range.clone()).next().is_some() {
-                    scan.leftovers.push(Leftover {
-                        range,
-                        in_table: in_table > 0,
-                    });
-                }
+            Event::Text(_)
+                if in_code_block == 0
+                    && unescaped_dollars(source, range.clone()).next().is_some() =>
+            {
+                scan.leftovers.push(Leftover {
+                    range,
+                    in_table: in_table > 0,
+                });
             }
             _ => {}
         }

@@ -203,7 +203,7 @@ impl MathPreprocessor {
                 Some(options)
             }
             Err(config::ConfigError(d)) => {
-                diagnostics.push(d);
+                diagnostics.push(*d);
                 None
             }
         }
