@@ -31,21 +31,36 @@ fn a_correct_book_builds_and_shows_checked_answers() {
     assert_eq!(built.report.checks.len(), 3);
     assert_eq!(built.report.failures(), 0);
     let html = book.read("book/ch.html");
-    assert!(html.contains("<span class=\"cb-written\">[0,46; 0,17; 0,37]</span>"), "{html}");
+    assert!(
+        html.contains("<span class=\"cb-written\">[0,46; 0,17; 0,37]</span>"),
+        "{html}"
+    );
     assert!(html.contains("cb-mark"), "the verified mark is shown");
-    assert!(html.contains("href=\"#cb-block-1\""), "the check links to the block that published it");
-    assert!(html.contains("[-0.2, 0.8]"), "{{{{#value}}}} shows the computed query");
+    assert!(
+        html.contains("href=\"#cb-block-1\""),
+        "the check links to the block that published it"
+    );
+    assert!(
+        html.contains("[-0.2, 0.8]"),
+        "{{{{#value}}}} shows the computed query"
+    );
     assert!(!html.contains("{{#check"), "no directive is left");
 }
 
 #[test]
 fn a_wrong_answer_fails_at_its_line_with_both_values_and_the_rule() {
-    let book = Fixture::chapter("compute-wrong", &Q7.replace("scores[0] = 0.46", "scores[0] = 0.47"));
+    let book = Fixture::chapter(
+        "compute-wrong",
+        &Q7.replace("scores[0] = 0.46", "scores[0] = 0.47"),
+    );
     let err = book.build().unwrap_err();
     assert!(err.contains("--> src/ch.md:17:"), "{err}");
     assert!(err.contains("written: 0.47"), "{err}");
     assert!(err.contains("computed: scores[0] = 0.4573"), "{err}");
-    assert!(err.contains("rule: rounds to the value written at 2 decimal(s)"), "{err}");
+    assert!(
+        err.contains("rule: rounds to the value written at 2 decimal(s)"),
+        "{err}"
+    );
     assert!(!book.path("book").exists(), "nothing is written on failure");
 }
 
@@ -68,10 +83,24 @@ fn unknown_names_bad_indices_and_types_are_reported_together() {
     );
     let book = Fixture::chapter("compute-names", &chapter);
     let err = book.build().unwrap_err();
-    assert!(err.contains("unknown name `score`: this chapter publishes query, scores, winner"), "{err}");
-    assert!(err.contains("index 3 is out of range: `scores` has 3 item(s)"), "{err}");
-    assert!(err.contains("type mismatch: a string is written, the computation gives an integer"), "{err}");
-    assert!(err.contains("type mismatch: a decimal number is written, the computation gives a list of 3 items"), "{err}");
+    assert!(
+        err.contains("unknown name `score`: this chapter publishes query, scores, winner"),
+        "{err}"
+    );
+    assert!(
+        err.contains("index 3 is out of range: `scores` has 3 item(s)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("type mismatch: a string is written, the computation gives an integer"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "type mismatch: a decimal number is written, the computation gives a list of 3 items"
+        ),
+        "{err}"
+    );
     assert!(err.contains("the book has 4 errors"), "{err}");
 }
 
@@ -94,7 +123,10 @@ fn a_panic_is_reported_at_its_line() {
         "# T\n\n```rust,compute\nlet v: Vec<u32> = Vec::new();\nlet x = v[2];\n```\n",
     );
     let err = book.build().unwrap_err();
-    assert!(err.contains("a computation panicked: index out of bounds"), "{err}");
+    assert!(
+        err.contains("a computation panicked: index out of bounds"),
+        "{err}"
+    );
     assert!(err.contains("--> src/ch.md:5:"), "{err}");
 }
 
@@ -164,11 +196,20 @@ fn prose_edits_reuse_the_cached_computations_and_code_edits_compile_once() {
     result.unwrap();
     assert_eq!(report.stats.compilations, 1, "a cold check compiles once");
     let (report, _) = book.check();
-    assert_eq!(report.stats.compilations, 0, "a warm check compiles nothing");
-    book.write("src/ch.md", &Q7.replace("La requête est", "Ici, la requête vaut"));
+    assert_eq!(
+        report.stats.compilations, 0,
+        "a warm check compiles nothing"
+    );
+    book.write(
+        "src/ch.md",
+        &Q7.replace("La requête est", "Ici, la requête vaut"),
+    );
     let (report, result) = book.check();
     result.unwrap();
-    assert_eq!(report.stats.compilations, 0, "a prose edit compiles nothing");
+    assert_eq!(
+        report.stats.compilations, 0,
+        "a prose edit compiles nothing"
+    );
     book.write("src/ch.md", &Q7.replace("[-0.2, 0.8]", "[-0.2, 0.80]"));
     let (report, result) = book.check();
     result.unwrap();
@@ -192,13 +233,18 @@ fn the_stage_speaks_the_mdbook_preprocessor_protocol() {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let exe = env!("CARGO_BIN_EXE_coursebook");
-    let supports = Command::new(exe).args(["preprocess", "compute", "supports", "html"]).status().unwrap();
+    let supports = Command::new(exe)
+        .args(["preprocess", "compute", "supports", "html"])
+        .status()
+        .unwrap();
     assert!(supports.success());
 
     let book = Fixture::chapter("compute-protocol", Q7);
     let config = mdbook_driver::config::Config::from_disk(book.path("book.toml")).unwrap();
-    let ctx = mdbook_preprocessor::PreprocessorContext::new(book.root.clone(), config, "html".into());
-    let mut chapter = mdbook_preprocessor::book::Chapter::new("Q7", Q7.to_string(), "ch.md", Vec::new());
+    let ctx =
+        mdbook_preprocessor::PreprocessorContext::new(book.root.clone(), config, "html".into());
+    let mut chapter =
+        mdbook_preprocessor::book::Chapter::new("Q7", Q7.to_string(), "ch.md", Vec::new());
     chapter.source_path = Some("ch.md".into());
     let input = mdbook_preprocessor::book::Book::new_with_items(vec![chapter.into()]);
     let json = serde_json::to_vec(&(&ctx, &input)).unwrap();
@@ -211,7 +257,11 @@ fn the_stage_speaks_the_mdbook_preprocessor_protocol() {
         .unwrap();
     child.stdin.take().unwrap().write_all(&json).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let book_out: mdbook_preprocessor::book::Book = serde_json::from_slice(&out.stdout).unwrap();
     let content = &book_out.chapters().next().unwrap().content;
     assert!(content.contains("cb-check"), "{content}");
@@ -228,9 +278,61 @@ fn the_stage_speaks_the_mdbook_preprocessor_protocol() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(&serde_json::to_vec(&(&ctx, &input)).unwrap()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&serde_json::to_vec(&(&ctx, &input)).unwrap())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("--> src/ch.md:16:"), "{stderr}");
+}
+
+#[test]
+fn figures_are_numbered_captioned_and_inlined() {
+    let chapter = r###"# T
+
+```rust,compute
+let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">
+
+<circle cx="5" cy="5" r="4" stroke="currentColor"/>
+</svg>"##;
+let cercle = Figure::svg(svg, "un cercle");
+let carre = Figure::png(&[137, 80, 78, 71], "un carré");
+publish!(cercle, carre);
+```
+
+{{#figure cercle caption="Un cercle"}}
+
+{{#figure carre number=6 caption="Un carré"}}
+"###;
+    let book = Fixture::chapter("compute-figures", chapter);
+    book.build().expect("figures build");
+    let html = book.read("book/ch.html");
+    assert!(
+        html.contains("<figure class=\"cb-figure\" id=\"figure-1\">"),
+        "{html}"
+    );
+    assert!(html.contains("<circle cx=\"5\""), "the SVG is inline");
+    assert!(html.contains("Figure 1</span> — Un cercle"), "{html}");
+    assert!(
+        html.contains("<img src=\"data:image/png;base64,iVBORw==\" alt=\"un carré\">"),
+        "{html}"
+    );
+    assert!(html.contains("Figure 6</span> — Un carré"), "{html}");
+}
+
+#[test]
+fn figures_that_script_or_weigh_too_much_are_refused() {
+    let chapter = "# T\n\n```rust,compute\nlet a = Figure::svg(\"<svg onload=alert(1)></svg>\", \"x\");\nlet b = Figure::svg(\"<svg>\".repeat(100_000), \"y\");\nlet c = 3;\npublish!(a, b, c);\n```\n\n{{#figure a}}\n\n{{#figure b}}\n\n{{#figure c}}\n";
+    let book = Fixture::chapter("compute-badfigures", chapter);
+    let err = book.build().unwrap_err();
+    assert!(err.contains("figure `a` contains a script"), "{err}");
+    assert!(
+        err.contains("figure `b` weighs 488 KB, above the 300 KB limit"),
+        "{err}"
+    );
+    assert!(err.contains("`c` is an integer, not a figure"), "{err}");
 }

@@ -11,6 +11,7 @@
 //! ```
 
 pub mod attention;
+pub mod figure;
 pub mod mixmatch;
 pub mod notebook;
 pub mod params;
@@ -29,6 +30,7 @@ mod test_util;
 /// (dot-product attention, masks), [`params`](mod@crate::params) (parameter counts) and
 /// [`sequence`](mod@crate::sequence) (sequence task shapes).
 pub mod prelude {
+    pub use crate::figure::Figure;
     pub use crate::notebook::{Publish, Value};
     pub use crate::publish;
     pub use ndarray::{array, s, Array1, Array2, ArrayView1, ArrayView2, Axis};

@@ -25,6 +25,8 @@ pub enum Value {
     Bool(bool),
     Str(String),
     List(Vec<Value>),
+    /// A drawing or an image, shown with `{{#figure NAME}}`; it cannot be checked.
+    Figure(crate::figure::Figure),
 }
 
 /// Conversion of a Rust value into a published [`Value`].
@@ -72,6 +74,11 @@ impl Publish for String {
 impl Publish for char {
     fn to_value(&self) -> Value {
         Value::Str(self.to_string())
+    }
+}
+impl Publish for crate::figure::Figure {
+    fn to_value(&self) -> Value {
+        Value::Figure(self.clone())
     }
 }
 impl<T: Publish + ?Sized> Publish for &T {

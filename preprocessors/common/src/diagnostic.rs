@@ -71,7 +71,9 @@ impl Diagnostic {
         let start = floor_char_boundary(source, range.start.min(source.len()));
         let end = floor_char_boundary(source, range.end.clamp(start, source.len()));
         let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
         let line_text = source[line_start..line_end].trim_end_matches('\r');
         self.path = path.to_owned();
         self.line = source[..start].matches('\n').count() + 1;
@@ -85,7 +87,8 @@ impl Diagnostic {
     pub fn at_line(mut self, path: &str, source: Option<&str>, line: usize) -> Self {
         self.path = path.to_owned();
         self.line = line;
-        self.source_line = source.and_then(|s| s.lines().nth(line.wrapping_sub(1)).map(str::to_owned));
+        self.source_line =
+            source.and_then(|s| s.lines().nth(line.wrapping_sub(1)).map(str::to_owned));
         match &self.source_line {
             Some(text) => {
                 let indent = text.chars().take_while(|c| c.is_whitespace()).count();

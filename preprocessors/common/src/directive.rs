@@ -116,7 +116,10 @@ mod tests {
         let src = "Scores : {{#check scores = [0,46; 0,17; 0,37]}} fin";
         let d = &scan(src, &["check"]).directives[0];
         assert_eq!(d.args, "scores = [0,46; 0,17; 0,37]");
-        assert_eq!(&src[d.range.clone()], "{{#check scores = [0,46; 0,17; 0,37]}}");
+        assert_eq!(
+            &src[d.range.clone()],
+            "{{#check scores = [0,46; 0,17; 0,37]}}"
+        );
     }
 
     #[test]

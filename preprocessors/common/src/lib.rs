@@ -6,6 +6,7 @@
 //! - [`cache`]: a content-addressed cache kept outside the book's `src/`;
 //! - [`html`]: escaping of text that goes into a page.
 
+pub mod args;
 pub mod cache;
 pub mod diagnostic;
 pub mod directive;

@@ -38,7 +38,8 @@ impl Splicer {
     /// assert_eq!(s.apply("Hello world!"), "Hello monde!");
     /// ```
     pub fn apply(mut self, source: &str) -> String {
-        self.edits.sort_by_key(|(range, _)| (range.start, range.end));
+        self.edits
+            .sort_by_key(|(range, _)| (range.start, range.end));
         let mut out = String::with_capacity(source.len());
         let mut at = 0;
         for (range, text) in self.edits {

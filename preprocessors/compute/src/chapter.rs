@@ -42,7 +42,7 @@ pub fn collect(ctx: &PreprocessorContext, book: &Book) -> Vec<Page> {
         .collect()
 }
 
-const DIRECTIVES: &[&str] = &["check", "value", "verification"];
+const DIRECTIVES: &[&str] = &["check", "value", "verification", "figure"];
 
 /// Evaluates the book's blocks and rewrites every page. Returns the new contents by key.
 pub fn process(
@@ -77,16 +77,16 @@ pub fn process(
     let mut diagnostics = Diagnostics::new();
     let mut rewritten = Vec::new();
     let mut tables = Vec::new();
+    let mut figures = 0;
     for (i, page) in pages.iter().enumerate() {
-        let rewrite = rewrite_page(
+        let mut ctx = PageContext {
             page,
-            &found[i],
-            &values_of[i],
+            values: &values_of[i],
             options,
             words,
-            report,
-            &mut diagnostics,
-        );
+            figures: &mut figures,
+        };
+        let rewrite = rewrite_page(&mut ctx, &found[i], report, &mut diagnostics);
         if rewrite.has_verification {
             tables.push(rewritten.len());
         }
@@ -113,15 +113,23 @@ struct Rewrite {
     has_verification: bool,
 }
 
-fn rewrite_page(
-    page: &Page,
-    blocks: &[Block],
-    values: &ChapterValues,
-    options: &Options,
+/// What rewriting a page needs besides its blocks.
+struct PageContext<'a> {
+    page: &'a Page,
+    values: &'a ChapterValues,
+    options: &'a Options,
     words: Words,
+    /// The number of the last figure shown so far in the book.
+    figures: &'a mut u32,
+}
+
+fn rewrite_page(
+    ctx: &mut PageContext<'_>,
+    blocks: &[Block],
     report: &mut Report,
     diagnostics: &mut Diagnostics,
 ) -> Rewrite {
+    let (page, values, options, words) = (ctx.page, ctx.values, ctx.options, ctx.words);
     let source = page.content.as_str();
     let mut splicer = Splicer::new();
     for (b, block) in blocks.iter().enumerate() {
@@ -146,6 +154,30 @@ fn rewrite_page(
         let at =
             |message: String| Diagnostic::error(message).at(&page.file, source, d.range.clone());
         match d.name {
+            "figure" => match figure_args(d.args).and_then(|args| {
+                let figure = match lookup(values, &args.path)? {
+                    Value::Figure(f) => f,
+                    other => {
+                        return Err(format!(
+                            "`{}` is {}, not a figure",
+                            args.path,
+                            compare::kind(&other)
+                        ))
+                    }
+                };
+                check_figure(&figure, &args.path)?;
+                Ok((args, figure))
+            }) {
+                Ok((args, figure)) => {
+                    let number = args.number.unwrap_or(*ctx.figures + 1);
+                    *ctx.figures = number;
+                    splicer.replace(
+                        d.range.clone(),
+                        render::figure(&figure, number, &args.caption, words),
+                    );
+                }
+                Err(message) => diagnostics.push(at(message)),
+            },
             "verification" => {
                 has_verification = true;
                 splicer.replace(
@@ -345,4 +377,69 @@ fn page_of(key: &Path) -> String {
 /// `../` as many times as `key` is deep, to link from its page to any other.
 fn to_root(key: &Path) -> String {
     "../".repeat(key.components().count().saturating_sub(1))
+}
+
+/// The arguments of `{{#figure NAME caption="…" number=N}}`.
+struct FigureArgs {
+    path: ValuePath,
+    caption: String,
+    number: Option<u32>,
+}
+
+fn figure_args(args: &str) -> Result<FigureArgs, String> {
+    use common::args::{tokenize, Arg};
+    let mut path = None;
+    let mut caption = String::new();
+    let mut number = None;
+    for arg in tokenize(args)? {
+        match arg {
+            Arg::Bare(name) if path.is_none() => {
+                path = Some(ValuePath::parse(&name).map_err(|e| e.0)?)
+            }
+            Arg::Pair(key, value) if key == "caption" => caption = value,
+            Arg::Pair(key, value) if key == "number" => {
+                number = Some(value.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    format!("`number={value}`: a figure number is a whole number from 1")
+                })?)
+            }
+            Arg::Bare(word) => {
+                return Err(format!(
+                    "unexpected `{word}`: write {{{{#figure NAME caption=\"…\"}}}}"
+                ))
+            }
+            Arg::Pair(key, _) => {
+                return Err(format!("unknown argument `{key}` (known: caption, number)"))
+            }
+        }
+    }
+    let path = path.ok_or("a figure directive names the published figure: {{#figure NAME}}")?;
+    Ok(FigureArgs {
+        path,
+        caption,
+        number,
+    })
+}
+
+/// A figure must stay small, and an SVG must not carry scripts: a page shows it inline.
+fn check_figure(figure: &coursebook_calc::figure::Figure, path: &ValuePath) -> Result<(), String> {
+    use coursebook_calc::figure::MAX_FIGURE_BYTES;
+    if figure.size() > MAX_FIGURE_BYTES {
+        return Err(format!(
+            "figure `{path}` weighs {} KB, above the {} KB limit",
+            figure.size() / 1024,
+            MAX_FIGURE_BYTES / 1024
+        ));
+    }
+    let lower = figure.data.to_ascii_lowercase();
+    let scripted = lower.contains("<script")
+        || lower.contains("javascript:")
+        || lower
+            .split(|c: char| c.is_whitespace())
+            .any(|w| w.starts_with("on") && w.contains('='));
+    if scripted {
+        return Err(format!(
+            "figure `{path}` contains a script or an event handler, which a page will not run"
+        ));
+    }
+    Ok(())
 }

@@ -170,6 +170,7 @@ pub fn kind(value: &Value) -> String {
         Value::Bool(_) => "a boolean".into(),
         Value::Str(_) => "a string".into(),
         Value::List(items) => format!("a list of {} items", items.len()),
+        Value::Figure(_) => "a figure".into(),
     }
 }
 

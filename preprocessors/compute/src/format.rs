@@ -21,6 +21,7 @@ pub fn format_value(value: &Value, decimal: char, digits: Option<usize>) -> Stri
         Value::Float(x) => format_float(*x, decimal, digits),
         Value::Bool(b) => b.to_string(),
         Value::Str(s) => s.clone(),
+        Value::Figure(f) => format!("[figure: {}]", f.alt),
         Value::List(items) => {
             let separator = if decimal == ',' { "; " } else { ", " };
             let items: Vec<_> = items

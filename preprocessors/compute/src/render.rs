@@ -5,6 +5,7 @@
 
 use crate::report::CheckRecord;
 use common::html::{escape, escape_inline};
+use coursebook_calc::figure::{Figure, FigureFormat};
 
 /// Reader-facing words, in the book's language.
 #[derive(Debug, Clone, Copy)]
@@ -94,4 +95,39 @@ pub fn verification_table(records: &[CheckRecord], to_root: &str, words: Words) 
     }
     html.push_str("</tbody>\n</table>\n");
     html
+}
+
+/// A numbered figure with its caption, as an HTML block (blank lines around it, none inside,
+/// so Markdown passes it through untouched). SVG is inlined so that `currentColor` follows the
+/// reader's theme; PNG is embedded as a data URL, so the page needs no other file.
+pub fn figure(figure: &Figure, number: u32, caption: &str, words: Words) -> String {
+    let body = match figure.format {
+        FigureFormat::Svg => {
+            let svg: Vec<&str> = figure
+                .data
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            format!(
+                "<div class=\"cb-figure-svg\" role=\"img\" aria-label=\"{}\">{}</div>",
+                escape(&figure.alt),
+                svg.join("\n")
+            )
+        }
+        FigureFormat::Png => format!(
+            "<img src=\"data:image/png;base64,{}\" alt=\"{}\">",
+            figure.data,
+            escape(&figure.alt)
+        ),
+    };
+    let label = words.pick("Figure", "Figure");
+    let caption = if caption.is_empty() {
+        String::new()
+    } else {
+        format!(" — {}", escape(caption))
+    };
+    format!(
+        "\n\n<figure class=\"cb-figure\" id=\"figure-{number}\">\n{body}\n<figcaption><span class=\"cb-figure-number\">{label} {number}</span>{caption}</figcaption>\n</figure>\n\n"
+    )
 }
