@@ -134,7 +134,7 @@ mod tests {
     fn an_unclosed_directive_is_reported() {
         let found = scan("a {{#check x = 1\n}}", &["check"]);
         assert!(found.directives.is_empty());
-        assert_eq!(found.unterminated, [2..16]);
+        assert_eq!(found.unterminated, vec![(2..16)]);
     }
 
     #[test]
