@@ -60,7 +60,8 @@ impl Fixture {
     /// Checks without rendering; the error rendered as the CLI prints it.
     pub fn check(&self) -> (coursebook_compute::Report, Result<(), String>) {
         let mut report = coursebook_compute::Report::default();
-        let result = coursebook::check(&self.root, &mut report).map_err(|e| coursebook::render_error(&e));
+        let result =
+            coursebook::check(&self.root, &mut report).map_err(|e| coursebook::render_error(&e));
         (report, result)
     }
 
@@ -83,5 +84,73 @@ impl Drop for Fixture {
         if !std::thread::panicking() {
             let _ = std::fs::remove_dir_all(&self.root);
         }
+    }
+}
+
+impl Fixture {
+    /// A copy of the book folder `dir` (bytes, any encoding), without its top-level entries
+    /// named in `skip`.
+    pub fn copy_of(name: &str, dir: &Path, skip: &[&str]) -> Fixture {
+        let fixture = Fixture::new(name, &[]);
+        for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+            let entry = entry.unwrap();
+            let relative = entry.path().strip_prefix(dir).unwrap();
+            let top = relative.components().next().unwrap().as_os_str();
+            if skip.iter().any(|s| top == *s) {
+                continue;
+            }
+            let to = fixture.root.join(relative);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        fixture
+    }
+
+    /// Runs the `coursebook` binary with `args` in the book root, with the caches in the book's
+    /// own `target/coursebook` (whatever `COURSEBOOK_CACHE_DIR` says), killing it after
+    /// `limit`. The exit status (`None` when it was killed), stdout and stderr.
+    pub fn run(&self, args: &[&str], limit: std::time::Duration) -> (Option<i32>, String, String) {
+        let out = self.root.with_extension("stdout");
+        let err = self.root.with_extension("stderr");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_coursebook"))
+            .args(args)
+            .current_dir(&self.root)
+            .env_remove(common::cache::CACHE_DIR_ENV)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::fs::File::create(&out).unwrap())
+            .stderr(std::fs::File::create(&err).unwrap())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let code = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status.code();
+            }
+            if started.elapsed() > limit {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
+        let result = (code, read(&out), read(&err));
+        let _ = std::fs::remove_file(out);
+        let _ = std::fs::remove_file(err);
+        result
+    }
+
+    /// The names of the entries of the book root, sorted.
+    pub fn top_level(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
     }
 }

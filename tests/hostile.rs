@@ -1,0 +1,193 @@
+//! Hostile inputs: each folder of `tests/hostile/` is a small book that the `coursebook`
+//! binary must refuse with a clear diagnostic (file, line, message, non-zero exit), leaving
+//! the previous output, the caches and `src/` as they were; or, for the cases marked
+//! `exit: success`, build with the page as `expected.txt` describes. See
+//! `tests/hostile/README.md` for the format.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+use support::Fixture;
+
+/// What `expected.txt` asks of a case.
+#[derive(Debug, Default)]
+struct Expected {
+    success: bool,
+    stderr: Vec<String>,
+    /// (file under `book/`, text, whether it must be there).
+    pages: Vec<(String, String, bool)>,
+}
+
+impl Expected {
+    fn parse(text: &str) -> Expected {
+        let mut expected = Expected::default();
+        for line in text.lines().map(str::trim_end) {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(exit) = line.strip_prefix("exit: ") {
+                expected.success = match exit {
+                    "success" => true,
+                    "failure" => false,
+                    other => panic!("exit: {other:?} is neither success nor failure"),
+                };
+            } else if let Some(rest) = line.strip_prefix("page ") {
+                let (head, text) = rest.split_once(": ").expect("page FILE has|lacks: TEXT");
+                let (file, verb) = head.split_once(' ').expect("page FILE has|lacks: TEXT");
+                let present = match verb {
+                    "has" => true,
+                    "lacks" => false,
+                    other => panic!("page {file} {other}: expected `has` or `lacks`"),
+                };
+                expected.pages.push((file.into(), text.into(), present));
+            } else {
+                expected.stderr.push(line.to_owned());
+            }
+        }
+        expected
+    }
+}
+
+const LIMIT: Duration = Duration::from_secs(300);
+
+/// Runs one case; returns what went wrong, if anything.
+fn run_case(dir: &Path) -> Result<(), String> {
+    let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+    let expected = Expected::parse(
+        &std::fs::read_to_string(dir.join("expected.txt"))
+            .map_err(|e| format!("{name}: no expected.txt: {e}"))?,
+    );
+    let book = Fixture::copy_of(&format!("hostile-{name}"), dir, &["good", "expected.txt"]);
+    let src_before = book.snapshot("src");
+    let good = dir.join("good");
+    let mut previous = None;
+    if good.is_dir() {
+        previous = Some(build_good(&book, &good).map_err(|e| format!("{name}: {e}"))?);
+    } else if !expected.success {
+        return Err(format!(
+            "{name}: a failing case needs a good/ variant to build first"
+        ));
+    }
+
+    let (code, _, stderr) = book.run(&["build"], LIMIT);
+    let mut problems = Vec::new();
+    match (expected.success, code) {
+        (_, None) => problems.push(format!("still running after {LIMIT:?}")),
+        (true, Some(0)) | (false, Some(1..)) => {}
+        (true, Some(c)) => problems.push(format!("exit code {c}, expected success")),
+        (false, Some(c)) => problems.push(format!("exit code {c}, expected a failure")),
+    }
+    for text in &expected.stderr {
+        if !stderr.contains(text.as_str()) {
+            problems.push(format!("stderr lacks {text:?}"));
+        }
+    }
+    for (file, text, present) in &expected.pages {
+        let page = std::fs::read_to_string(book.path("book").join(file)).unwrap_or_default();
+        if page.contains(text.as_str()) != *present {
+            let verb = if *present { "lacks" } else { "has" };
+            problems.push(format!("book/{file} {verb} {text:?}"));
+        }
+    }
+    if book.snapshot("src") != src_before {
+        problems.push("src/ was changed".into());
+    }
+    if let (false, Some(previous)) = (expected.success, previous) {
+        if book.snapshot("book") != previous.book {
+            problems.push("the previous book/ was changed".into());
+        }
+        if book.snapshot("target/coursebook") != previous.cache {
+            problems.push("the caches were changed".into());
+        }
+        if book.top_level() != previous.top_level {
+            problems.push(format!("the book root now holds {:?}", book.top_level()));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{name}:\n  - {}\n--- stderr ---\n{stderr}",
+            problems.join("\n  - ")
+        ))
+    }
+}
+
+/// What a successful build left.
+struct Previous {
+    book: Vec<(PathBuf, Vec<u8>)>,
+    cache: Vec<(PathBuf, Vec<u8>)>,
+    top_level: Vec<String>,
+}
+
+/// Puts the files of `good` in place, builds, snapshots, and puts the case's own files back.
+fn build_good(book: &Fixture, good: &Path) -> Result<Previous, String> {
+    let mut saved = Vec::new();
+    for entry in walkdir::WalkDir::new(good) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let target = book.path(entry.path().strip_prefix(good).unwrap().to_str().unwrap());
+            saved.push((target.clone(), std::fs::read(&target).ok()));
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    let (code, _, stderr) = book.run(&["build"], LIMIT);
+    if code != Some(0) {
+        return Err(format!("the good variant does not build:\n{stderr}"));
+    }
+    let previous = Previous {
+        book: book.snapshot("book"),
+        cache: book.snapshot("target/coursebook"),
+        top_level: book.top_level(),
+    };
+    if previous.book.is_empty() {
+        return Err("the good variant wrote nothing into book/".into());
+    }
+    for (target, bytes) in saved {
+        match bytes {
+            Some(bytes) => std::fs::write(&target, bytes).unwrap(),
+            None => std::fs::remove_file(&target).unwrap(),
+        }
+    }
+    Ok(previous)
+}
+
+#[test]
+fn every_hostile_book_is_refused_clearly_and_harmlessly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile");
+    let cases: Vec<PathBuf> = walkdir::WalkDir::new(&root)
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_dir())
+        .map(|e| e.into_path())
+        .collect();
+    assert!(cases.len() >= 18, "the catalogue lost cases: {cases:?}");
+    // Two cases at a time: each build compiles and runs computations.
+    let queue = Mutex::new(cases.into_iter());
+    let failures = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| loop {
+                let Some(case) = queue.lock().unwrap().next() else {
+                    break;
+                };
+                if let Err(e) = run_case(&case) {
+                    failures.lock().unwrap().push(e);
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().unwrap();
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
