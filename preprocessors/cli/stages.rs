@@ -90,6 +90,9 @@ pub fn load(root: &Path, edition: Option<&Edition>, out: Option<&Path>) -> Resul
     if let Some(out) = out {
         config.build.build_dir = out.to_path_buf();
     }
+    // mdBook creates the chapters SUMMARY.md lists but src/ lacks; a missing chapter is an
+    // error here, and nothing is ever written into src/.
+    config.build.create_missing = false;
     let present: Vec<String> = STAGES
         .iter()
         .filter(|name| config.contains_key(&format!("preprocessor.{name}")))
