@@ -160,7 +160,10 @@ pub struct Show {
 impl Show {
     pub fn parse(args: &str) -> Result<Show, ParseError> {
         let mut parts = args.split_whitespace();
-        let path = ValuePath::parse(parts.next().unwrap_or(""))?;
+        let path = parts.next().ok_or_else(|| {
+            ParseError("`{{#value}}` needs the name of a published value: `{{#value name}}`".into())
+        })?;
+        let path = ValuePath::parse(path)?;
         let mut digits = None;
         for option in parts {
             let value = option.strip_prefix("digits=").ok_or_else(|| {
