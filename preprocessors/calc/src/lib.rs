@@ -11,10 +11,13 @@
 //! ```
 
 pub mod attention;
+pub mod audio;
+pub mod diagram;
 pub mod figure;
 pub mod mixmatch;
 pub mod notebook;
 pub mod params;
+pub mod plot;
 pub mod probability;
 pub mod sequence;
 pub mod temperature;
@@ -45,4 +48,13 @@ pub mod prelude {
     pub use crate::probability::{argmax, argmax1, entropy, entropy_bits, softmax};
     pub use crate::sequence::{shift_for_next_char, spectrogram_sequence, Mapping, SequenceShape};
     pub use crate::temperature::{power_temperature, softmax_temperature};
+
+    pub use crate::audio::{exam_chirp, mel_spectrogram, MelConfig};
+    pub use crate::diagram::{
+        architectures, char_model, exam_architectures, mixmatch_pipeline, multi_head_attention,
+    };
+    pub use crate::plot::{
+        attention_scores_plot, entropy_temperature_plot, heatmap_figure, heatmap_png,
+        sharpening_plot, spectrogram_figure,
+    };
 }
