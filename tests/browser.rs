@@ -128,6 +128,8 @@ fn the_book_renders_and_behaves_in_chromium() {
         "one answer can be revealed"
     );
     assert_eq!(attribute(&browser, &reveal, "aria-expanded"), "true");
+    // Back to the top of the page, where the toggle stands, as a reader would scroll.
+    browser.run("window.scrollTo(0, 0);", vec![]);
     let toggle = browser.find(".cb-toggle");
     browser.click(&toggle);
     assert_eq!(attribute(&browser, &toggle, "aria-pressed"), "false");
@@ -229,9 +231,13 @@ fn expect_clean(browser: &Browser, base: &str, what: &str) {
     let errors: Vec<Value> = browser
         .console()
         .into_iter()
-        .filter(|e| e["level"] == "SEVERE")
+        .filter(|e| e["level"] == "SEVERE" && !landing_favicon(base, e))
         .collect();
-    assert!(errors.is_empty(), "{what}: console errors: {errors:#?}");
+    assert!(
+        errors.is_empty(),
+        "{what}: console errors: {}",
+        Value::Array(errors.clone())
+    );
     let resources = browser.run(
         "return performance.getEntriesByType('resource').map(e => e.name);",
         vec![],
@@ -251,6 +257,13 @@ fn expect_clean(browser: &Browser, base: &str, what: &str) {
         outside.is_empty(),
         "{what}: requests left the machine: {outside:?}"
     );
+}
+
+/// The browser asks every site for `/favicon.ico`; the landing page (written by the CLI) names
+/// no icon yet, so that one 404 is not held against the pages under test.
+fn landing_favicon(base: &str, entry: &Value) -> bool {
+    let message = entry["message"].as_str().unwrap_or_default();
+    message.starts_with(&format!("{base}/favicon.ico ")) && message.contains("404")
 }
 
 fn attribute(browser: &Browser, element: &Value, name: &str) -> String {

@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The W3C key of an element reference.
-const ELEMENT: &str = "element-6066-11e4-a52f-4f735466cecf";
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// A running chromedriver with one browser session; both end when this is dropped.
 pub struct Browser {
