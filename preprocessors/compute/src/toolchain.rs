@@ -3,7 +3,7 @@
 //!
 //! The program links against `coursebook-calc` as Cargo already built it for this workspace
 //! (same profile as the running tool, so nothing is rebuilt), found by asking Cargo for the
-//! library's artifacts with `--offline`: no network is needed once the workspace is built.
+//! library's artifacts: no network is needed once the workspace is built.
 //! Then a single `rustc` invocation compiles every block of the book.
 
 use serde_json::Value as Json;
@@ -30,9 +30,10 @@ pub struct Library {
 pub fn locate_library() -> Result<Library, String> {
     let manifest = Path::new(WORKSPACE).join("Cargo.toml");
     let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    // No `--offline`: with the workspace's Cargo.lock and its packages already downloaded
+    // Cargo touches no network, and when a package is missing it can still fetch it.
     cargo.args([
         "build",
-        "--offline",
         "--message-format=json",
         "-p",
         "coursebook-calc",

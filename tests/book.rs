@@ -1,0 +1,297 @@
+//! Tests of the real book in `src/`: it builds, every answer holds, every written number is
+//! really checked, and the sujet edition holds no answer.
+
+mod support;
+
+use common::directive::scan;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use support::Fixture;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The book's Markdown files, relative to the book root (`src/partie2.md`).
+fn chapters() -> Vec<String> {
+    let mut files: Vec<String> = walkdir::WalkDir::new(Path::new(ROOT).join("src"))
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.path().strip_prefix(ROOT).unwrap().to_string_lossy().replace('\\', "/"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A copy of the book (book.toml, src/, theme/) in a scratch folder.
+fn copy_of_the_book(name: &str) -> Fixture {
+    let mut files = vec![("book.toml".to_string(), read(Path::new(ROOT).join("book.toml")))];
+    for dir in ["src", "theme"] {
+        for entry in walkdir::WalkDir::new(Path::new(ROOT).join(dir)).into_iter().filter_map(|e| e.ok()) {
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(ROOT).unwrap().to_string_lossy().into_owned();
+                files.push((rel, String::new()));
+            }
+        }
+    }
+    let fixture = Fixture::new(name, &[]);
+    for (rel, text) in files {
+        let to = fixture.path(&rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        if rel == "book.toml" {
+            std::fs::write(to, text).unwrap();
+        } else {
+            std::fs::copy(Path::new(ROOT).join(&rel), to).unwrap();
+        }
+    }
+    fixture
+}
+
+fn read(path: PathBuf) -> String {
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A written answer changed by one unit in the last digit of its `which`-th number
+/// (booleans and strings are changed on `which == 0`), or `None` when it has no such number.
+fn perturb(written: &str, which: usize, up: bool) -> Option<String> {
+    let trimmed = written.trim();
+    if which == 0 {
+        for (a, b) in [("vrai", "faux"), ("faux", "vrai"), ("true", "false"), ("false", "true")] {
+            if trimmed == a {
+                return Some(b.to_string());
+            }
+        }
+        if trimmed.starts_with('"') || !trimmed.chars().any(|c| c.is_ascii_digit()) {
+            return Some(format!("\"{}x\"", trimmed.trim_matches('"')));
+        }
+    }
+    if trimmed.starts_with('"') {
+        return None;
+    }
+    // The last digit of each number: a run of digits with `.` or `,` between digits.
+    let bytes = written.as_bytes();
+    let mut last_digits = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() {
+            let mut j = i;
+            while j < bytes.len()
+                && (bytes[j].is_ascii_digit()
+                    || (matches!(bytes[j], b'.' | b',') && bytes.get(j + 1).is_some_and(u8::is_ascii_digit)))
+            {
+                j += 1;
+            }
+            last_digits.push(j - 1);
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    let at = *last_digits.get(which)?;
+    let digit = bytes[at] - b'0';
+    let new = match (up, digit) {
+        (true, 9) => 8,
+        (true, d) => d + 1,
+        (false, 0) => 1,
+        (false, d) => d - 1,
+    };
+    let mut out = written.to_string();
+    out.replace_range(at..at + 1, &new.to_string());
+    Some(out)
+}
+
+#[test]
+fn perturbation_moves_one_last_digit() {
+    assert_eq!(perturb("0,46", 0, true).as_deref(), Some("0,47"));
+    assert_eq!(perturb("[0,46; 0,17; 0,37]", 2, false).as_deref(), Some("[0,46; 0,17; 0,36]"));
+    assert_eq!(perturb("[0.46, 0.17]", 1, true).as_deref(), Some("[0.46, 0.18]"));
+    assert_eq!(perturb("82", 0, true).as_deref(), Some("83"));
+    assert_eq!(perturb("vrai", 0, true).as_deref(), Some("faux"));
+    assert_eq!(perturb("\"many-to-one\"", 0, true).as_deref(), Some("\"many-to-onex\""));
+    assert_eq!(perturb("82", 1, true), None);
+}
+
+/// Every `{{#check}}` of the book: each number of its written value, moved by one unit in its
+/// last digit, must fail the check at the directive's file and line. One run perturbs the
+/// `k`-th number of every directive of the book at once (the checker reports every failure),
+/// so a few runs cover them all.
+#[test]
+fn every_written_answer_fails_when_one_digit_moves() {
+    let book = copy_of_the_book("book-perturb");
+    let (report, result) = book.check();
+    result.expect("the untouched book passes");
+    assert!(report.checks.len() >= 60, "the book checks its answers: {}", report.summary());
+
+    let originals: Vec<(String, String)> = chapters().into_iter().map(|f| (f.clone(), book.read(&f))).collect();
+    let mut covered = 0;
+    for which in 0.. {
+        for up in [true, false] {
+            let mut expected = Vec::new();
+            for (file, source) in &originals {
+                let mut text = source.clone();
+                let found = scan(source, &["check"]);
+                for d in found.directives.iter().rev() {
+                    let Some((_, written)) = d.args.split_once('=') else { continue };
+                    if written.contains('±') {
+                        continue;
+                    }
+                    let Some(changed) = perturb(written, which, up) else { continue };
+                    let args_at = d.range.start + source[d.range.clone()].find(d.args).unwrap();
+                    let eq = args_at + d.args.find('=').unwrap() + 1;
+                    text.replace_range(eq..eq + written.len(), &changed);
+                    let line = source[..d.range.start].matches('\n').count() + 1;
+                    expected.push(format!("--> {file}:{line}:"));
+                }
+                book.write(file, &text);
+            }
+            if expected.is_empty() {
+                for (file, source) in &originals {
+                    book.write(file, source);
+                }
+                assert!(covered > 0);
+                return;
+            }
+            let (_, result) = book.check();
+            let err = result.expect_err("perturbed answers fail");
+            for location in &expected {
+                assert!(err.contains(location.as_str()), "no error {location} (number {which}, up {up}):\n{err}");
+                covered += 1;
+            }
+            for (file, source) in &originals {
+                book.write(file, source);
+            }
+        }
+    }
+}
+
+/// Lower-case words of `text`, for comparing what a reader sees whatever the markup.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Runs of `n` consecutive words.
+fn grams(words: &[String], n: usize) -> HashSet<String> {
+    words.windows(n).map(|w| w.join(" ")).collect()
+}
+
+/// The prose of a chapter with code blocks, math, HTML comments and directives removed, split
+/// into what is inside `{{#answer}}`/`{{#note}}` blocks and what is outside.
+fn answer_and_other_text(source: &str) -> (String, String) {
+    let mut answer = String::new();
+    let mut other = String::new();
+    let mut depth = 0usize;
+    let mut in_code = false;
+    for line in source.lines() {
+        let t = line.trim_start();
+        if t.starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            continue;
+        }
+        if t.starts_with("{{#answer") || t.starts_with("{{#note") {
+            depth += 1;
+            continue;
+        }
+        if t.starts_with("{{#/answer") || t.starts_with("{{#/note") {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        let mut clean = String::new();
+        let mut rest = line;
+        while let Some(start) = rest.find(['$', '{', '<']) {
+            clean.push_str(&rest[..start]);
+            let close = match rest[start..].chars().next() {
+                Some('$') => rest[start + 1..].find('$').map(|i| start + 1 + i + 1),
+                Some('{') if rest[start..].starts_with("{{#") => rest[start..].find("}}").map(|i| start + i + 2),
+                Some('<') => rest[start..].find('>').map(|i| start + i + 1),
+                _ => Some(start + 1),
+            };
+            rest = &rest[close.unwrap_or(rest.len()).min(rest.len())..];
+        }
+        clean.push_str(rest);
+        let target = if depth > 0 { &mut answer } else { &mut other };
+        target.push_str(&clean);
+        target.push('\n');
+    }
+    (answer, other)
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&nbsp;", " ").replace("&#39;", "'").replace("&quot;", "\"").replace("&amp;", "&")
+}
+
+#[test]
+fn the_book_builds_both_editions_and_the_sujet_holds_no_answer() {
+    let out = Fixture::new("book-editions", &[]);
+    let dest = out.path("book");
+    let built = coursebook::build(Path::new(ROOT), Some(&dest)).map_err(|e| coursebook::render_error(&e)).unwrap();
+    assert_eq!(built.report.failures(), 0);
+    assert!(built.report.checks.len() >= 60);
+    let landing = read(dest.join("index.html"));
+    assert!(landing.contains("href=\"corrige/index.html\"") && landing.contains("href=\"sujet/index.html\""));
+
+    // The corrigé has the answers, checks and annotations.
+    let corrige = read(dest.join("corrige/partie2.html"));
+    for marker in ["cb-answer", "cb-check", "cb-note"] {
+        assert!(corrige.contains(marker), "the corrigé has {marker}");
+    }
+
+    // Every run of 8 words that the sources have only inside answers and notes.
+    let mut answer_words = HashSet::new();
+    let mut other_words = HashSet::new();
+    for file in chapters() {
+        let (answer, other) = answer_and_other_text(&read(Path::new(ROOT).join(&file)));
+        answer_words.extend(grams(&words(&answer), 8));
+        other_words.extend(grams(&words(&other), 8));
+    }
+    let secret: Vec<&String> = answer_words.difference(&other_words).collect();
+    assert!(secret.len() > 100, "the answers have text of their own: {}", secret.len());
+    // The same comparison finds the answers in the corrigé, so it would find a leak.
+    let corrige_grams = grams(&words(&strip_tags(&corrige)), 8);
+    let found = secret.iter().filter(|g| corrige_grams.contains(**g)).count();
+    assert!(found > 20, "answer text is recognised in the corrigé: {found}");
+
+    // Nothing of it in the sujet: pages, print page, search index.
+    let mut sujet_files = 0;
+    for entry in walkdir::WalkDir::new(dest.join("sujet")).into_iter().filter_map(|e| e.ok()) {
+        let path = entry.path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !matches!(ext, "html" | "js" | "json") || path.components().any(|c| c.as_os_str() == "FontAwesome") {
+            continue;
+        }
+        let text = read(path.to_path_buf());
+        if ext == "html" {
+            for marker in ["cb-answer", "cb-check", "cb-note", "cb-proof", "cb-verification"] {
+                assert!(!text.contains(marker), "{} has {marker}", path.display());
+            }
+        }
+        let seen = grams(&words(&strip_tags(&text)), 8);
+        let leaked: Vec<_> = secret.iter().filter(|g| seen.contains(**g)).take(3).collect();
+        assert!(leaked.is_empty(), "{} shows answer text: {leaked:?}", path.display());
+        sujet_files += 1;
+    }
+    assert!(sujet_files > 5);
+    assert!(dest.join("sujet/print.html").exists());
+    let has_index = std::fs::read_dir(dest.join("sujet"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .any(|e| e.file_name().to_string_lossy().starts_with("searchindex"));
+    assert!(has_index, "the sujet has a search index, and it was read above");
+}
