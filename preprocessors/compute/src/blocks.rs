@@ -75,8 +75,9 @@ fn line_of(source: &str, offset: usize) -> usize {
 /// The Markdown that replaces a compute block for the reader: an anchor that checks link to,
 /// then a Rust code block without a playground button (the playground lacks the course
 /// library). A hidden block keeps its code behind mdBook's show-hidden-lines toggle, so the
-/// reader can still see on demand what a checked value came from.
-pub fn reader_view(source: &str, block: &Block, anchor: &str) -> String {
+/// reader can still see on demand what a checked value came from; one visible comment line,
+/// `hidden_note`, says so (a block of hidden lines alone would show as an empty box).
+pub fn reader_view(source: &str, block: &Block, anchor: &str, hidden_note: &str) -> String {
     let original = &source[block.range.clone()];
     let info_start = block.info_range.start - block.range.start;
     let info_end = block.info_range.end - block.range.start;
@@ -86,6 +87,9 @@ pub fn reader_view(source: &str, block: &Block, anchor: &str) -> String {
     let mut rest = original[info_end..].to_owned();
     if block.hidden {
         rest = hide_lines(&rest);
+        if let Some(first_line_end) = rest.find('\n') {
+            rest.insert_str(first_line_end + 1, &format!("// {hidden_note}\n"));
+        }
     }
     fence.push_str(&rest);
     format!("<a id=\"{anchor}\" class=\"cb-block-anchor\"></a>\n\n{fence}")
@@ -124,15 +128,15 @@ mod tests {
     #[test]
     fn the_reader_sees_a_plain_rust_block_and_hidden_code_stays_reachable() {
         let blocks = find(CHAPTER);
-        let shown = reader_view(CHAPTER, &blocks[0], "cb-block-0");
+        let shown = reader_view(CHAPTER, &blocks[0], "cb-block-0", "hidden");
         assert!(shown.starts_with("<a id=\"cb-block-0\""));
         assert!(
             shown.ends_with("```rust,noplayground\nlet a = 1;\npublish!(a);\n```"),
             "{shown}"
         );
-        let hidden = reader_view(CHAPTER, &blocks[1], "cb-block-1");
+        let hidden = reader_view(CHAPTER, &blocks[1], "cb-block-1", "code hidden");
         assert!(
-            hidden.contains("```rust,noplayground\n# let c = 3;\n```"),
+            hidden.contains("```rust,noplayground\n// code hidden\n# let c = 3;\n```"),
             "{hidden}"
         );
     }

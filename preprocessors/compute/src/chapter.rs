@@ -135,7 +135,7 @@ fn rewrite_page(
     for (b, block) in blocks.iter().enumerate() {
         splicer.replace(
             block.range.clone(),
-            blocks::reader_view(source, block, &block_anchor(b)),
+            blocks::reader_view(source, block, &block_anchor(b), words.hidden_code()),
         );
     }
     let found = scan(source, DIRECTIVES);

@@ -14,6 +14,14 @@ pub struct Words {
 }
 
 impl Words {
+    /// The comment line shown above the hidden code of a `rust,compute,hidden` block.
+    pub fn hidden_code(self) -> &'static str {
+        self.pick(
+            "computation hidden: show it with the eye button above",
+            "calcul masqué : le bouton en forme d’œil ci-dessus l’affiche",
+        )
+    }
+
     fn pick(self, en: &'static str, fr: &'static str) -> &'static str {
         if self.french {
             fr
