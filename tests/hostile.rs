@@ -167,7 +167,7 @@ fn every_hostile_book_is_refused_clearly_and_harmlessly() {
         .filter(|e| e.file_type().is_dir())
         .map(|e| e.into_path())
         .collect();
-    assert!(cases.len() >= 18, "the catalogue lost cases: {cases:?}");
+    assert!(cases.len() >= 20, "the catalogue lost cases: {cases:?}");
     // Two cases at a time: each build compiles and runs computations.
     let queue = Mutex::new(cases.into_iter());
     let failures = Mutex::new(Vec::new());
@@ -190,4 +190,44 @@ fn every_hostile_book_is_refused_clearly_and_harmlessly() {
         failures.len(),
         failures.join("\n\n")
     );
+}
+
+#[test]
+fn check_writes_json_and_junit_reports_even_when_a_check_fails() {
+    let book = Fixture::chapter(
+        "hostile-reports",
+        "# T\n\n```rust,compute\nlet total = 82;\npublish!(total);\n```\n\nBon : {{#check total = 82}}.\n\nFaux : {{#check total = 83}}.\n",
+    );
+    let (code, _, stderr) = book.run(
+        &[
+            "check",
+            "--json",
+            "reports/check.json",
+            "--junit",
+            "reports/check.xml",
+        ],
+        LIMIT,
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("--> src/ch.md:10:"), "{stderr}");
+
+    let json: serde_json::Value = serde_json::from_str(&book.read("reports/check.json")).unwrap();
+    assert_eq!(json["failures"], 1, "{json:#}");
+    let checks = json["checks"].as_array().unwrap();
+    assert_eq!(checks.len(), 2, "{json:#}");
+    let failed: Vec<_> = checks.iter().filter(|c| c["holds"] == false).collect();
+    assert_eq!(failed.len(), 1, "{json:#}");
+    assert_eq!(failed[0]["file"], "src/ch.md");
+    assert_eq!(failed[0]["line"], 10);
+    assert_eq!(failed[0]["written"], "83");
+    assert!(json["diagnostics"]
+        .as_array()
+        .is_some_and(|d| !d.is_empty()));
+
+    let xml = book.read("reports/check.xml");
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
+    assert_eq!(xml.matches("<failure ").count(), 1, "{xml}");
+    assert!(xml.contains("name=\"src/ch.md:10 total = 83\""), "{xml}");
+    assert!(!book.path("book").exists(), "check renders nothing");
 }

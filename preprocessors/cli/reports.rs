@@ -41,15 +41,20 @@ pub fn write_junit(path: &Path, report: &Report, diagnostics: Option<&Diagnostic
             }
         }
     }
+    // Errors other than the failed checks already listed, counted once.
     let other: Vec<_> = diagnostics
         .map(|d| d.0.iter().filter(|d| d.is_error()).collect())
         .unwrap_or_default();
-    for d in other.iter().filter(|d| {
-        !report
-            .checks
-            .iter()
-            .any(|c| c.problem.is_some() && c.file == d.path && c.line == d.line)
-    }) {
+    let other: Vec<_> = other
+        .into_iter()
+        .filter(|d| {
+            !report
+                .checks
+                .iter()
+                .any(|c| c.problem.is_some() && c.file == d.path && c.line == d.line)
+        })
+        .collect();
+    for d in &other {
         failures += 1;
         cases.push_str(&format!(
             "    <testcase classname=\"{}\" name=\"{}\">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
