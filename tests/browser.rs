@@ -231,7 +231,7 @@ fn expect_clean(browser: &Browser, base: &str, what: &str) {
     let errors: Vec<Value> = browser
         .console()
         .into_iter()
-        .filter(|e| e["level"] == "SEVERE" && !landing_favicon(base, e))
+        .filter(|e| e["level"] == "SEVERE")
         .collect();
     assert!(
         errors.is_empty(),
@@ -257,13 +257,6 @@ fn expect_clean(browser: &Browser, base: &str, what: &str) {
         outside.is_empty(),
         "{what}: requests left the machine: {outside:?}"
     );
-}
-
-/// The browser asks every site for `/favicon.ico`; the landing page (written by the CLI) names
-/// no icon yet, so that one 404 is not held against the pages under test.
-fn landing_favicon(base: &str, entry: &Value) -> bool {
-    let message = entry["message"].as_str().unwrap_or_default();
-    message.starts_with(&format!("{base}/favicon.ico ")) && message.contains("404")
 }
 
 fn attribute(browser: &Browser, element: &Value, name: &str) -> String {

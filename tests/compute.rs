@@ -336,3 +336,18 @@ fn figures_that_script_or_weigh_too_much_are_refused() {
     );
     assert!(err.contains("`c` is an integer, not a figure"), "{err}");
 }
+
+#[test]
+fn staging_folders_of_killed_builds_are_removed() {
+    let book = Fixture::chapter("compute-stale", Q7);
+    // A staging folder left by a process that no longer exists (pid beyond the kernel's limit).
+    std::fs::create_dir_all(book.path(".book.tmp-999999999-0/sub")).unwrap();
+    book.build().unwrap();
+    assert!(!book.path(".book.tmp-999999999-0").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(&book.root)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".book"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -24,6 +24,7 @@ impl Staging {
             .unwrap_or_else(|| "book".into());
         fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
+        remove_abandoned(parent, &name);
         let tmp = parent.join(common::cache::temp_name(&name));
         fs::create_dir_all(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
         Ok(Staging {
@@ -65,6 +66,31 @@ impl Staging {
     }
 }
 
+/// Removes the staging folders of builds that were killed before they could clean up (their
+/// process is gone). Only on systems with `/proc`; elsewhere they stay until removed by hand.
+fn remove_abandoned(parent: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    // `.book.tmp-PID-N` (staging) and `.book.old.tmp-PID-N` (the previous output, moved aside).
+    let prefix = format!(".{name}");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let pid = file
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.split_once(".tmp-"))
+            .and_then(|(_, rest)| rest.split('-').next()?.parse::<u32>().ok());
+        if let Some(pid) = pid {
+            if !Path::new(&format!("/proc/{pid}")).exists() {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
@@ -94,16 +120,37 @@ pub fn write_landing_page(out: &Path, config: &Config, editions: &[Edition]) -> 
     }
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n{icon}\
 <style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#222;background:#fff}}\
 @media (prefers-color-scheme:dark){{body{{color:#ddd;background:#1d1f21}}a{{color:#8ab4f8}}}}\
 li{{margin:1rem 0}}a{{font-size:1.25rem}}span{{opacity:.8}}</style>\n</head>\n<body>\n<main>\n\
 <h1>{title}</h1>\n<ul>\n{items}</ul>\n</main>\n</body>\n</html>\n",
         lang = escape(lang),
         title = escape(title),
+        icon = icon_link(out, editions),
     );
     let path = out.join("index.html");
     fs::write(&path, html).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// A `<link rel="icon">` to the first edition's favicon (mdBook names it `favicon-HASH.svg`),
+/// so that browsers do not ask the server for a `/favicon.ico` that does not exist.
+fn icon_link(out: &Path, editions: &[Edition]) -> String {
+    let find = |edition: &Edition| {
+        let mut names: Vec<String> = fs::read_dir(out.join(&edition.name))
+            .ok()?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("favicon") && (n.ends_with(".svg") || n.ends_with(".png")))
+            .collect();
+        names.sort_by_key(|n| !n.ends_with(".svg"));
+        names.first().map(|n| format!("{}/{n}", edition.name))
+    };
+    editions
+        .iter()
+        .find_map(find)
+        .map(|rel| format!("<link rel=\"icon\" href=\"{}\">\n", escape(&rel)))
+        .unwrap_or_default()
 }
 
 fn edition_label(name: &str, french: bool) -> (String, &'static str) {
