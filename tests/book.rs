@@ -16,7 +16,13 @@ fn chapters() -> Vec<String> {
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.path().strip_prefix(ROOT).unwrap().to_string_lossy().replace('\\', "/"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(ROOT)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
         .collect();
     files.sort();
     files
@@ -24,11 +30,22 @@ fn chapters() -> Vec<String> {
 
 /// A copy of the book (book.toml, src/, theme/) in a scratch folder.
 fn copy_of_the_book(name: &str) -> Fixture {
-    let mut files = vec![("book.toml".to_string(), read(Path::new(ROOT).join("book.toml")))];
+    let mut files = vec![(
+        "book.toml".to_string(),
+        read(Path::new(ROOT).join("book.toml")),
+    )];
     for dir in ["src", "theme"] {
-        for entry in walkdir::WalkDir::new(Path::new(ROOT).join(dir)).into_iter().filter_map(|e| e.ok()) {
+        for entry in walkdir::WalkDir::new(Path::new(ROOT).join(dir))
+            .into_iter()
+            .filter_map(|e| e.ok())
+        {
             if entry.file_type().is_file() {
-                let rel = entry.path().strip_prefix(ROOT).unwrap().to_string_lossy().into_owned();
+                let rel = entry
+                    .path()
+                    .strip_prefix(ROOT)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 files.push((rel, String::new()));
             }
         }
@@ -55,7 +72,12 @@ fn read(path: PathBuf) -> String {
 fn perturb(written: &str, which: usize, up: bool) -> Option<String> {
     let trimmed = written.trim();
     if which == 0 {
-        for (a, b) in [("vrai", "faux"), ("faux", "vrai"), ("true", "false"), ("false", "true")] {
+        for (a, b) in [
+            ("vrai", "faux"),
+            ("faux", "vrai"),
+            ("true", "false"),
+            ("false", "true"),
+        ] {
             if trimmed == a {
                 return Some(b.to_string());
             }
@@ -76,7 +98,8 @@ fn perturb(written: &str, which: usize, up: bool) -> Option<String> {
             let mut j = i;
             while j < bytes.len()
                 && (bytes[j].is_ascii_digit()
-                    || (matches!(bytes[j], b'.' | b',') && bytes.get(j + 1).is_some_and(u8::is_ascii_digit)))
+                    || (matches!(bytes[j], b'.' | b',')
+                        && bytes.get(j + 1).is_some_and(u8::is_ascii_digit)))
             {
                 j += 1;
             }
@@ -102,11 +125,20 @@ fn perturb(written: &str, which: usize, up: bool) -> Option<String> {
 #[test]
 fn perturbation_moves_one_last_digit() {
     assert_eq!(perturb("0,46", 0, true).as_deref(), Some("0,47"));
-    assert_eq!(perturb("[0,46; 0,17; 0,37]", 2, false).as_deref(), Some("[0,46; 0,17; 0,36]"));
-    assert_eq!(perturb("[0.46, 0.17]", 1, true).as_deref(), Some("[0.46, 0.18]"));
+    assert_eq!(
+        perturb("[0,46; 0,17; 0,37]", 2, false).as_deref(),
+        Some("[0,46; 0,17; 0,36]")
+    );
+    assert_eq!(
+        perturb("[0.46, 0.17]", 1, true).as_deref(),
+        Some("[0.46, 0.18]")
+    );
     assert_eq!(perturb("82", 0, true).as_deref(), Some("83"));
     assert_eq!(perturb("vrai", 0, true).as_deref(), Some("faux"));
-    assert_eq!(perturb("\"many-to-one\"", 0, true).as_deref(), Some("\"many-to-onex\""));
+    assert_eq!(
+        perturb("\"many-to-one\"", 0, true).as_deref(),
+        Some("\"many-to-onex\"")
+    );
     assert_eq!(perturb("82", 1, true), None);
 }
 
@@ -119,9 +151,16 @@ fn every_written_answer_fails_when_one_digit_moves() {
     let book = copy_of_the_book("book-perturb");
     let (report, result) = book.check();
     result.expect("the untouched book passes");
-    assert!(report.checks.len() >= 60, "the book checks its answers: {}", report.summary());
+    assert!(
+        report.checks.len() >= 60,
+        "the book checks its answers: {}",
+        report.summary()
+    );
 
-    let originals: Vec<(String, String)> = chapters().into_iter().map(|f| (f.clone(), book.read(&f))).collect();
+    let originals: Vec<(String, String)> = chapters()
+        .into_iter()
+        .map(|f| (f.clone(), book.read(&f)))
+        .collect();
     let mut covered = 0;
     for which in 0.. {
         for up in [true, false] {
@@ -130,11 +169,15 @@ fn every_written_answer_fails_when_one_digit_moves() {
                 let mut text = source.clone();
                 let found = scan(source, &["check"]);
                 for d in found.directives.iter().rev() {
-                    let Some((_, written)) = d.args.split_once('=') else { continue };
+                    let Some((_, written)) = d.args.split_once('=') else {
+                        continue;
+                    };
                     if written.contains('±') {
                         continue;
                     }
-                    let Some(changed) = perturb(written, which, up) else { continue };
+                    let Some(changed) = perturb(written, which, up) else {
+                        continue;
+                    };
                     let args_at = d.range.start + source[d.range.clone()].find(d.args).unwrap();
                     let eq = args_at + d.args.find('=').unwrap() + 1;
                     text.replace_range(eq..eq + written.len(), &changed);
@@ -153,7 +196,10 @@ fn every_written_answer_fails_when_one_digit_moves() {
             let (_, result) = book.check();
             let err = result.expect_err("perturbed answers fail");
             for location in &expected {
-                assert!(err.contains(location.as_str()), "no error {location} (number {which}, up {up}):\n{err}");
+                assert!(
+                    err.contains(location.as_str()),
+                    "no error {location} (number {which}, up {up}):\n{err}"
+                );
                 covered += 1;
             }
             for (file, source) in &originals {
@@ -206,7 +252,9 @@ fn answer_and_other_text(source: &str) -> (String, String) {
             clean.push_str(&rest[..start]);
             let close = match rest[start..].chars().next() {
                 Some('$') => rest[start + 1..].find('$').map(|i| start + 1 + i + 1),
-                Some('{') if rest[start..].starts_with("{{#") => rest[start..].find("}}").map(|i| start + i + 2),
+                Some('{') if rest[start..].starts_with("{{#") => {
+                    rest[start..].find("}}").map(|i| start + i + 2)
+                }
                 Some('<') => rest[start..].find('>').map(|i| start + i + 1),
                 _ => Some(start + 1),
             };
@@ -234,18 +282,26 @@ fn strip_tags(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&nbsp;", " ").replace("&#39;", "'").replace("&quot;", "\"").replace("&amp;", "&")
+    out.replace("&nbsp;", " ")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
 }
 
 #[test]
 fn the_book_builds_both_editions_and_the_sujet_holds_no_answer() {
     let out = Fixture::new("book-editions", &[]);
     let dest = out.path("book");
-    let built = coursebook::build(Path::new(ROOT), Some(&dest)).map_err(|e| coursebook::render_error(&e)).unwrap();
+    let built = coursebook::build(Path::new(ROOT), Some(&dest))
+        .map_err(|e| coursebook::render_error(&e))
+        .unwrap();
     assert_eq!(built.report.failures(), 0);
     assert!(built.report.checks.len() >= 60);
     let landing = read(dest.join("index.html"));
-    assert!(landing.contains("href=\"corrige/index.html\"") && landing.contains("href=\"sujet/index.html\""));
+    assert!(
+        landing.contains("href=\"corrige/index.html\"")
+            && landing.contains("href=\"sujet/index.html\"")
+    );
 
     // The corrigé has the answers, checks and annotations.
     let corrige = read(dest.join("corrige/partie2.html"));
@@ -262,29 +318,58 @@ fn the_book_builds_both_editions_and_the_sujet_holds_no_answer() {
         other_words.extend(grams(&words(&other), 8));
     }
     let secret: Vec<&String> = answer_words.difference(&other_words).collect();
-    assert!(secret.len() > 100, "the answers have text of their own: {}", secret.len());
+    assert!(
+        secret.len() > 100,
+        "the answers have text of their own: {}",
+        secret.len()
+    );
     // The same comparison finds the answers in the corrigé, so it would find a leak.
     let corrige_grams = grams(&words(&strip_tags(&corrige)), 8);
-    let found = secret.iter().filter(|g| corrige_grams.contains(**g)).count();
-    assert!(found > 20, "answer text is recognised in the corrigé: {found}");
+    let found = secret
+        .iter()
+        .filter(|g| corrige_grams.contains(**g))
+        .count();
+    assert!(
+        found > 20,
+        "answer text is recognised in the corrigé: {found}"
+    );
 
     // Nothing of it in the sujet: pages, print page, search index.
     let mut sujet_files = 0;
-    for entry in walkdir::WalkDir::new(dest.join("sujet")).into_iter().filter_map(|e| e.ok()) {
+    for entry in walkdir::WalkDir::new(dest.join("sujet"))
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
         let path = entry.path();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !matches!(ext, "html" | "js" | "json") || path.components().any(|c| c.as_os_str() == "FontAwesome") {
+        if !matches!(ext, "html" | "js" | "json")
+            || path.components().any(|c| c.as_os_str() == "FontAwesome")
+        {
             continue;
         }
         let text = read(path.to_path_buf());
         if ext == "html" {
-            for marker in ["cb-answer", "cb-check", "cb-note", "cb-proof", "cb-verification"] {
+            for marker in [
+                "cb-answer",
+                "cb-check",
+                "cb-note",
+                "cb-proof",
+                "cb-verification",
+            ] {
                 assert!(!text.contains(marker), "{} has {marker}", path.display());
             }
         }
         let seen = grams(&words(&strip_tags(&text)), 8);
-        let leaked: Vec<_> = secret.iter().filter(|g| seen.contains(**g)).take(3).collect();
-        assert!(leaked.is_empty(), "{} shows answer text: {leaked:?}", path.display());
+        let leaked: Vec<_> = secret
+            .iter()
+            .filter(|g| seen.contains(**g))
+            .take(3)
+            .collect();
+        assert!(
+            leaked.is_empty(),
+            "{} shows answer text: {leaked:?}",
+            path.display()
+        );
         sujet_files += 1;
     }
     assert!(sujet_files > 5);
@@ -293,5 +378,8 @@ fn the_book_builds_both_editions_and_the_sujet_holds_no_answer() {
         .unwrap()
         .filter_map(|e| e.ok())
         .any(|e| e.file_name().to_string_lossy().starts_with("searchindex"));
-    assert!(has_index, "the sujet has a search index, and it was read above");
+    assert!(
+        has_index,
+        "the sujet has a search index, and it was read above"
+    );
 }
