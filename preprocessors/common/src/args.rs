@@ -18,7 +18,9 @@ pub enum Arg {
     Pair(String, String),
 }
 
-/// Splits a directive's arguments; an unclosed quote or a `=` without a key is an error.
+/// Splits a directive's arguments. A quoted value needs a name (`title="…"`), a value must
+/// be followed by a space, and a quote must close: anything else is an error rather than a
+/// guess, since a typo in a directive must not silently change the book.
 pub fn tokenize(args: &str) -> Result<Vec<Arg>, String> {
     let mut out = Vec::new();
     let mut chars = args.trim().chars().peekable();
@@ -37,10 +39,13 @@ pub fn tokenize(args: &str) -> Result<Vec<Arg>, String> {
                 if key.is_empty() {
                     return Err("`=` without a name before it".into());
                 }
-                out.push(Arg::Pair(key, value(&mut chars)?));
+                let value = value(&mut chars, &key)?;
+                if chars.peek().is_some_and(|c| !c.is_whitespace()) {
+                    return Err(format!("put a space after the value of `{key}`"));
+                }
+                out.push(Arg::Pair(key, value));
             }
-            Some('"') if key.is_empty() => out.push(Arg::Bare(value(&mut chars)?)),
-            Some('"') => return Err(format!("a quote right after `{key}`: write {key}=\"…\"")),
+            Some('"') => return Err("a quoted value needs a name: title=\"…\"".into()),
             _ => out.push(Arg::Bare(key)),
         }
         while chars.peek().is_some_and(|c| c.is_whitespace()) {
@@ -50,7 +55,10 @@ pub fn tokenize(args: &str) -> Result<Vec<Arg>, String> {
     Ok(out)
 }
 
-fn value(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Result<String, String> {
+fn value(
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+    key: &str,
+) -> Result<String, String> {
     let mut text = String::new();
     if chars.peek() != Some(&'"') {
         while let Some(&c) = chars.peek() {
@@ -65,7 +73,11 @@ fn value(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Result<String,
     chars.next();
     loop {
         match chars.next() {
-            None => return Err("a quoted value is not closed with `\"`".into()),
+            None => {
+                return Err(format!(
+                    "the value of `{key}` opens a quote that is not closed"
+                ))
+            }
             Some('"') => return Ok(text),
             Some('\\') if chars.peek() == Some(&'"') => {
                 chars.next();
@@ -85,6 +97,8 @@ mod tests {
         assert!(tokenize("caption=\"open").is_err());
         assert!(tokenize("=x").is_err());
         assert!(tokenize("a\"b\"").is_err());
+        assert!(tokenize("\"bare\"").is_err());
+        assert!(tokenize("title=\"a\"b").is_err());
     }
 
     #[test]

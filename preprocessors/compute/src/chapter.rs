@@ -12,35 +12,13 @@ use crate::render::{self, Words};
 use crate::report::{CheckRecord, Report};
 use common::cache::Cache;
 use common::directive::scan;
+use common::page::{page_of, to_root};
 use common::{Diagnostic, Diagnostics, Splicer};
 use coursebook_calc::notebook::Value;
-use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::errors::Result;
-use mdbook_preprocessor::PreprocessorContext;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-/// A chapter as this stage sees it.
-pub struct Page {
-    /// `chapter.path`: identifies the chapter and gives its page.
-    pub key: PathBuf,
-    /// The Markdown file as diagnostics name it.
-    pub file: String,
-    pub content: String,
-}
-
-/// The book's chapters with a file, in reading order.
-pub fn collect(ctx: &PreprocessorContext, book: &Book) -> Vec<Page> {
-    book.iter()
-        .filter_map(|item| match item {
-            BookItem::Chapter(ch) => ch.path.as_ref().map(|key| Page {
-                key: key.clone(),
-                file: common::chapter_path(ctx, ch),
-                content: ch.content.clone(),
-            }),
-            _ => None,
-        })
-        .collect()
-}
+pub use common::page::{collect, Page};
 
 const DIRECTIVES: &[&str] = &["check", "value", "verification", "figure"];
 
@@ -359,24 +337,6 @@ fn lookup(values: &ChapterValues, path: &ValuePath) -> Result<Value, String> {
 
 fn block_anchor(block: usize) -> String {
     format!("cb-block-{block}")
-}
-
-/// The page a chapter renders to, relative to the book's output root.
-fn page_of(key: &Path) -> String {
-    let page = if key
-        .file_name()
-        .is_some_and(|f| f.eq_ignore_ascii_case("README.md"))
-    {
-        key.with_file_name("index.html")
-    } else {
-        key.with_extension("html")
-    };
-    page.to_string_lossy().replace('\\', "/")
-}
-
-/// `../` as many times as `key` is deep, to link from its page to any other.
-fn to_root(key: &Path) -> String {
-    "../".repeat(key.components().count().saturating_sub(1))
 }
 
 /// The arguments of `{{#figure NAME caption="…" number=N}}`.

@@ -19,12 +19,7 @@ impl Options {
     /// Reads the options; a value of the wrong type is an error rather than a silent default.
     pub fn from_context(ctx: &PreprocessorContext, name: &str) -> Result<Options, String> {
         let key = |k: &str| format!("preprocessor.{name}.{k}");
-        let french = ctx
-            .config
-            .book
-            .language
-            .as_deref()
-            .is_some_and(|l| l.to_ascii_lowercase().starts_with("fr"));
+        let french = common::page::is_french(&ctx.config);
         let timeout = match ctx.config.get::<f64>(&key("timeout")) {
             Ok(None) => 10.0,
             Ok(Some(t)) if t.is_finite() && t > 0.0 && t < 86_400.0 => t,

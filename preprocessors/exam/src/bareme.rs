@@ -8,6 +8,7 @@ use crate::structure::{Page, Question};
 use crate::syntax::Points;
 use crate::words::Words;
 use common::html::{escape, escape_inline};
+use common::page::{page_of, to_root};
 use std::path::Path;
 
 /// The barème for the page `here`, listing `questions` (in reading order) of `pages`.
@@ -45,25 +46,6 @@ pub fn table(questions: &[&Question], pages: &[Page], here: &Path, words: Words)
         words.points(total)
     ));
     html
-}
-
-/// The page a chapter renders to, relative to the book's output root (mdBook renders
-/// `README.md` as `index.html`).
-pub fn page_of(key: &Path) -> String {
-    let page = if key
-        .file_name()
-        .is_some_and(|f| f.eq_ignore_ascii_case("README.md"))
-    {
-        key.with_file_name("index.html")
-    } else {
-        key.with_extension("html")
-    };
-    page.to_string_lossy().replace('\\', "/")
-}
-
-/// `../` as many times as `key` is deep, to link from its page to any other.
-fn to_root(key: &Path) -> String {
-    "../".repeat(key.components().count().saturating_sub(1))
 }
 
 #[cfg(test)]

@@ -21,12 +21,7 @@ impl Options {
     /// Reads the options; a value of the wrong type is an error rather than a silent default.
     pub fn from_context(ctx: &PreprocessorContext, name: &str) -> Result<Options, String> {
         let key = |k: &str| format!("preprocessor.{name}.{k}");
-        let french = ctx
-            .config
-            .book
-            .language
-            .as_deref()
-            .is_some_and(|l| l.to_ascii_lowercase().starts_with("fr"));
+        let french = common::page::is_french(&ctx.config);
         let total = match ctx.config.get::<serde_json::Value>(&key("total")) {
             Ok(None) => None,
             Ok(Some(value)) => Some(total(&value).ok_or_else(|| {

@@ -25,13 +25,14 @@ pub mod words;
 pub use config::Options;
 pub use edition::Edition;
 
+use common::page::collect;
 use common::{Diagnostic, Diagnostics};
 use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use structure::{Page, PageExam, Question};
+use structure::{PageExam, Question};
 use words::Words;
 
 /// The exam preprocessor, registered under the name of its book.toml table (`exam`).
@@ -133,20 +134,6 @@ pub fn process(
     }
     diagnostics.into_result()?;
     Ok(book)
-}
-
-/// The book's chapters with a file, in reading order (draft chapters have no content).
-fn collect(ctx: &PreprocessorContext, book: &Book) -> Vec<Page> {
-    book.iter()
-        .filter_map(|item| match item {
-            BookItem::Chapter(ch) => ch.path.as_ref().map(|key| Page {
-                key: key.clone(),
-                file: common::chapter_path(ctx, ch),
-                content: ch.content.clone(),
-            }),
-            _ => None,
-        })
-        .collect()
 }
 
 /// Removes the chapters in `dropped` with their sub-chapters (which would otherwise lose their

@@ -11,17 +11,8 @@ use common::{Diagnostic, Diagnostics};
 use mdbook_markdown::pulldown_cmark::{Event, Options, Parser, Tag};
 use std::collections::HashMap;
 use std::ops::Range;
-use std::path::PathBuf;
 
-/// A chapter as this stage sees it.
-#[derive(Debug, Clone)]
-pub struct Page {
-    /// `chapter.path`: identifies the chapter and gives its HTML page.
-    pub key: PathBuf,
-    /// The Markdown file as diagnostics name it (`src/partie1.md`).
-    pub file: String,
-    pub content: String,
-}
+pub use common::page::Page;
 
 /// One `{{#question}}`.
 #[derive(Debug, Clone, PartialEq, Eq)]

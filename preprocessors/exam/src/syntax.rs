@@ -6,6 +6,7 @@
 //! key, a repeated key, a malformed number — is an error rather than a silent default, because
 //! the book author writes against this syntax and a typo must not change the barème.
 
+use common::args::{tokenize, Arg as Token};
 use std::fmt;
 
 /// Points of a question, in thousandths so that sums of decimal points (`1,5`) are exact.
@@ -173,76 +174,6 @@ fn parse_number(word: &str) -> Result<u32, String> {
 
 fn unknown(key: &str, known: &[&str]) -> String {
     format!("unknown argument `{key}` (known: {})", known.join(", "))
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum Token {
-    Bare(String),
-    Pair(String, String),
-}
-
-/// Splits `3 points=2 title="a b"` into tokens; quotes may hold spaces and `\"`.
-fn tokenize(args: &str) -> Result<Vec<Token>, String> {
-    let mut tokens = Vec::new();
-    let mut chars = args.trim().chars().peekable();
-    while chars.peek().is_some() {
-        let mut key = String::new();
-        while let Some(&c) = chars.peek() {
-            if c.is_whitespace() || c == '=' || c == '"' {
-                break;
-            }
-            key.push(c);
-            chars.next();
-        }
-        match chars.peek() {
-            Some('=') => {
-                chars.next();
-                if key.is_empty() {
-                    return Err("`=` without a name before it".into());
-                }
-                let value = if chars.peek() == Some(&'"') {
-                    chars.next();
-                    let mut value = String::new();
-                    loop {
-                        match chars.next() {
-                            Some('\\') if chars.peek() == Some(&'"') => {
-                                chars.next();
-                                value.push('"');
-                            }
-                            Some('"') => break,
-                            Some(c) => value.push(c),
-                            None => {
-                                return Err(format!(
-                                    "the value of `{key}` opens a quote that is not closed"
-                                ))
-                            }
-                        }
-                    }
-                    value
-                } else {
-                    let mut value = String::new();
-                    while let Some(&c) = chars.peek() {
-                        if c.is_whitespace() {
-                            break;
-                        }
-                        value.push(c);
-                        chars.next();
-                    }
-                    value
-                };
-                if chars.peek().is_some_and(|c| !c.is_whitespace()) {
-                    return Err(format!("put a space after the value of `{key}`"));
-                }
-                tokens.push(Token::Pair(key, value));
-            }
-            Some('"') => return Err("a quoted value needs a name: title=\"…\"".into()),
-            _ => tokens.push(Token::Bare(key)),
-        }
-        while chars.peek().is_some_and(|c| c.is_whitespace()) {
-            chars.next();
-        }
-    }
-    Ok(tokens)
 }
 
 #[cfg(test)]
