@@ -96,17 +96,6 @@ impl Program {
         })
     }
 
-    /// The origin of the first line of a chapter's first block, for errors that have no line
-    /// of their own (a timeout).
-    pub fn chapter_start(&self, chapter: usize) -> Option<Origin> {
-        let first = *self.first_lines.get(chapter)?.first()?;
-        Some(Origin {
-            chapter,
-            block: 0,
-            line: first,
-        })
-    }
-
     /// The last line of the given chapter function that holds pasted code, for errors the
     /// compiler reports at the chapter's closing (`Ok(())` type errors, unclosed braces).
     pub fn chapter_end(&self, chapter: usize) -> Option<Origin> {
