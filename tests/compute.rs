@@ -228,35 +228,43 @@ fn a_corrupt_cache_entry_is_ignored() {
     assert_eq!(report.stats.compilations, 1);
 }
 
-#[test]
-fn the_stage_speaks_the_mdbook_preprocessor_protocol() {
+/// Sends a one-chapter book through `coursebook preprocess compute`, as `mdbook` would.
+fn preprocess(book: &Fixture, chapter_text: &str) -> std::process::Output {
     use std::io::Write;
     use std::process::{Command, Stdio};
-    let exe = env!("CARGO_BIN_EXE_coursebook");
-    let supports = Command::new(exe)
-        .args(["preprocess", "compute", "supports", "html"])
-        .status()
-        .unwrap();
-    assert!(supports.success());
-
-    let book = Fixture::chapter("compute-protocol", Q7);
     let config = mdbook_driver::config::Config::from_disk(book.path("book.toml")).unwrap();
     let ctx =
         mdbook_preprocessor::PreprocessorContext::new(book.root.clone(), config, "html".into());
-    let mut chapter =
-        mdbook_preprocessor::book::Chapter::new("Q7", Q7.to_string(), "ch.md", Vec::new());
+    let mut chapter = mdbook_preprocessor::book::Chapter::new(
+        "Q7",
+        chapter_text.to_string(),
+        "ch.md",
+        Vec::new(),
+    );
     chapter.source_path = Some("ch.md".into());
     let input = mdbook_preprocessor::book::Book::new_with_items(vec![chapter.into()]);
-    let json = serde_json::to_vec(&(&ctx, &input)).unwrap();
-    let mut child = Command::new(exe)
+    let mut child = Command::new(env!("CARGO_BIN_EXE_coursebook"))
         .args(["preprocess", "compute"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let json = serde_json::to_vec(&(&ctx, &input)).unwrap();
     child.stdin.take().unwrap().write_all(&json).unwrap();
-    let out = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_stage_speaks_the_mdbook_preprocessor_protocol() {
+    let supports = std::process::Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        .args(["preprocess", "compute", "supports", "html"])
+        .status()
+        .unwrap();
+    assert!(supports.success());
+
+    let book = Fixture::chapter("compute-protocol", Q7);
+    let out = preprocess(&book, Q7);
     assert!(
         out.status.success(),
         "{}",
@@ -267,24 +275,7 @@ fn the_stage_speaks_the_mdbook_preprocessor_protocol() {
     assert!(content.contains("cb-check"), "{content}");
     assert!(!content.contains("{{#check"));
 
-    let wrong = Q7.replace("winner = 1}}", "winner = 3}}");
-    let mut chapter = mdbook_preprocessor::book::Chapter::new("Q7", wrong, "ch.md", Vec::new());
-    chapter.source_path = Some("ch.md".into());
-    let input = mdbook_preprocessor::book::Book::new_with_items(vec![chapter.into()]);
-    let mut child = Command::new(exe)
-        .args(["preprocess", "compute"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(&serde_json::to_vec(&(&ctx, &input)).unwrap())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = preprocess(&book, &Q7.replace("winner = 1}}", "winner = 3}}"));
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("--> src/ch.md:16:"), "{stderr}");
