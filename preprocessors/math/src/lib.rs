@@ -126,11 +126,15 @@ impl MathPreprocessor {
         // Render the misses in parallel, post-process, and store the successes.
         let miss_jobs: Vec<Job> = misses.iter().map(|&i| jobs[i].clone()).collect();
         let hide_glyph_text = options.output == config::Output::HtmlAndMathml;
-        for (&i, rendered) in misses.iter().zip(render::render_all(&miss_jobs, &options)) {
+        let finish = |m: usize, rendered: Result<String, String>| {
             let result = rendered.map(|html| markup::for_markdown(&html, hide_glyph_text));
             if let Ok(markup) = &result {
-                cached::put(&cache, &keys[i], markup);
+                cached::put(&cache, &keys[misses[m]], markup);
             }
+            result
+        };
+        let rendered = render::render_all_then(&miss_jobs, &options, &finish);
+        for (&i, result) in misses.iter().zip(rendered) {
             results[i] = Some(result);
         }
 
