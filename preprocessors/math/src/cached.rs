@@ -10,7 +10,7 @@ use crate::config::MathOptions;
 use common::cache::{Cache, KeyHasher};
 
 /// Bump when [`crate::markup`] changes what it writes, so stale entries are never read.
-pub const MARKUP_VERSION: &str = "coursebook-math markup 1";
+pub const MARKUP_VERSION: &str = "coursebook-math markup 2";
 
 const MAGIC: &str = "coursebook-math-entry-2";
 

@@ -14,10 +14,15 @@
 //! times: MathML for screen readers, its TeX annotation, and the glyph spans drawn on screen.
 //! The glyphs are the soup (`∑ i = 0 n`, one letter per span), and they are `aria-hidden`.
 //! When MathML is present, each glyph text of the visual part is moved into a `data-c` attribute
-//! of an empty `<cb-g>` element that `coursebook-math.css` draws with `content: attr(data-c)`:
-//! what the reader sees is unchanged, what the index gets is the MathML words (which split TeX
-//! names like `softmax` into searchable words) and the TeX source once. A custom element is used
-//! rather than a `span`, so KaTeX's child selectors (`.vlist>span>span`) never match it.
+//! that `coursebook-math.css` draws with `content: attr(data-c)` (a `::before`): what the reader
+//! sees is unchanged, what the index gets is the MathML words (which split TeX names like
+//! `softmax` into searchable words) and the TeX source once. Almost every glyph text is the only
+//! child of a KaTeX `<span>`, which then carries the attribute itself (no new element: mdBook's
+//! HTML renderer parses every tag of every page twice, chapter and print page, so the markup's
+//! size is the warm build's cost). A span whose `::before`/`::after` KaTeX draws itself
+//! (`.stretchy`, `.eqn-num`) never carries one. A text that has siblings goes into an empty
+//! `<cb-g>` element instead: a custom element rather than a `span`, so KaTeX's child selectors
+//! (`.vlist>span>span`) never match it.
 
 /// Class-free element that draws one glyph from its `data-c` attribute (see the module doc).
 pub const GLYPH_TAG: &str = "cb-g";
@@ -29,6 +34,8 @@ pub fn for_markdown(html: &str, hide_glyph_text: bool) -> String {
     let mut depth = 0usize;
     // Depth at which the `katex-html` element was opened, while inside it.
     let mut glyphs_from: Option<usize> = None;
+    // Where the `>` of the opening `<span>` just written is, while nothing followed it.
+    let mut open_span_end: Option<usize> = None;
     let mut rest = html;
     while !rest.is_empty() {
         if rest.starts_with('<') {
@@ -36,6 +43,7 @@ pub fn for_markdown(html: &str, hide_glyph_text: bool) -> String {
             let tag = &rest[..end];
             rest = &rest[end..];
             push_tag(&mut out, tag);
+            open_span_end = (glyphs_from.is_some() && can_carry_glyph(tag)).then(|| out.len() - 1);
             let closing = tag.starts_with("</");
             let self_closing = tag.ends_with("/>") || is_void(tag_name(tag));
             if closing {
@@ -54,7 +62,14 @@ pub fn for_markdown(html: &str, hide_glyph_text: bool) -> String {
             let end = rest.find('<').unwrap_or(rest.len());
             let text = &rest[..end];
             rest = &rest[end..];
-            if glyphs_from.is_some() {
+            if let (Some(gt), true) = (open_span_end, rest.starts_with("</span>")) {
+                // The text is the span's only child: the span itself carries it.
+                let mut attr = String::with_capacity(text.len() + 10);
+                attr.push_str(" data-c=\"");
+                push_attr_text(&mut attr, text);
+                attr.push('"');
+                out.insert_str(gt, &attr);
+            } else if glyphs_from.is_some() {
                 out.push('<');
                 out.push_str(GLYPH_TAG);
                 out.push_str(" data-c=\"");
@@ -68,6 +83,18 @@ pub fn for_markdown(html: &str, hide_glyph_text: bool) -> String {
         }
     }
     out
+}
+
+/// Whether `tag` opens a `span` that may carry its glyph text in `data-c`: not one whose
+/// `::before`/`::after` KaTeX's stylesheet already draws (`.stretchy`, `.eqn-num`, ...).
+fn can_carry_glyph(tag: &str) -> bool {
+    tag.starts_with("<span")
+        && tag_name(tag) == "span"
+        && !tag.ends_with("/>")
+        && !tag.contains("data-c=")
+        && !tag.contains("stretchy")
+        && !tag.contains("eqn-num")
+        && !tag.contains("katex-version")
 }
 
 fn tag_name(tag: &str) -> &str {
@@ -161,12 +188,22 @@ mod tests {
         let out = for_markdown(html, true);
         assert!(out.contains("<mi>x</mi>"), "{out}");
         assert!(
-            out.contains("<span class=\"mord mathnormal\"><cb-g data-c=\"x\"></cb-g></span><cb-g data-c=\"&amp;\"></cb-g>"),
+            out.contains("<span class=\"mord mathnormal\" data-c=\"x\"></span><cb-g data-c=\"&amp;\"></cb-g>"),
             "{out}"
         );
         assert!(out.ends_with("</span></span> after"), "{out}");
         let kept = for_markdown(html, false);
         assert!(kept.contains("mathnormal\">x</span>"), "{kept}");
+    }
+
+    #[test]
+    fn spans_drawn_by_katex_css_never_carry_glyphs() {
+        let html = "<span class=\"katex-html\"><span class=\"stretchy\">a</span><span class=\"eqn-num\">b</span><span class=\"mord\" style=\"x\">c</span><span>d<span>e</span></span></span>";
+        let out = for_markdown(html, true);
+        assert!(out.contains("<span class=\"stretchy\"><cb-g data-c=\"a\"></cb-g></span>"), "{out}");
+        assert!(out.contains("<span class=\"eqn-num\"><cb-g data-c=\"b\"></cb-g></span>"), "{out}");
+        assert!(out.contains("<span class=\"mord\" style=\"x\" data-c=\"c\"></span>"), "{out}");
+        assert!(out.contains("<span><cb-g data-c=\"d\"></cb-g><span data-c=\"e\"></span></span>"), "{out}");
     }
 
     #[test]
