@@ -110,9 +110,10 @@ impl MathPreprocessor {
             .iter()
             .map(|j| cached::key(&base, &j.tex, j.display))
             .collect();
+        let store = cached::Store::open(&cache);
         let mut results: Vec<Option<Result<String, String>>> = keys
             .iter()
-            .map(|k| cached::get(&cache, k).map(Ok))
+            .map(|k| store.get(k).map(|m| Ok(m.to_owned())))
             .collect();
         let misses: Vec<usize> = (0..jobs.len()).filter(|&i| results[i].is_none()).collect();
         let mut report = Report {
@@ -126,14 +127,16 @@ impl MathPreprocessor {
         // Render the misses in parallel, post-process, and store the successes.
         let miss_jobs: Vec<Job> = misses.iter().map(|&i| jobs[i].clone()).collect();
         let hide_glyph_text = options.output == config::Output::HtmlAndMathml;
-        let finish = |m: usize, rendered: Result<String, String>| {
-            let result = rendered.map(|html| markup::for_markdown(&html, hide_glyph_text));
-            if let Ok(markup) = &result {
-                cached::put(&cache, &keys[misses[m]], markup);
-            }
-            result
+        let finish = |_: usize, rendered: Result<String, String>| {
+            rendered.map(|html| markup::for_markdown(&html, hide_glyph_text))
         };
         let rendered = render::render_all_then(&miss_jobs, &options, &finish);
+        let fresh: Vec<(&str, &str)> = misses
+            .iter()
+            .zip(&rendered)
+            .filter_map(|(&i, r)| Some((keys[i].as_str(), r.as_ref().ok()?.as_str())))
+            .collect();
+        store.put_all(&fresh);
         for (&i, result) in misses.iter().zip(rendered) {
             results[i] = Some(result);
         }

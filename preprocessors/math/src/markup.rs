@@ -200,10 +200,22 @@ mod tests {
     fn spans_drawn_by_katex_css_never_carry_glyphs() {
         let html = "<span class=\"katex-html\"><span class=\"stretchy\">a</span><span class=\"eqn-num\">b</span><span class=\"mord\" style=\"x\">c</span><span>d<span>e</span></span></span>";
         let out = for_markdown(html, true);
-        assert!(out.contains("<span class=\"stretchy\"><cb-g data-c=\"a\"></cb-g></span>"), "{out}");
-        assert!(out.contains("<span class=\"eqn-num\"><cb-g data-c=\"b\"></cb-g></span>"), "{out}");
-        assert!(out.contains("<span class=\"mord\" style=\"x\" data-c=\"c\"></span>"), "{out}");
-        assert!(out.contains("<span><cb-g data-c=\"d\"></cb-g><span data-c=\"e\"></span></span>"), "{out}");
+        assert!(
+            out.contains("<span class=\"stretchy\"><cb-g data-c=\"a\"></cb-g></span>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<span class=\"eqn-num\"><cb-g data-c=\"b\"></cb-g></span>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<span class=\"mord\" style=\"x\" data-c=\"c\"></span>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<span><cb-g data-c=\"d\"></cb-g><span data-c=\"e\"></span></span>"),
+            "{out}"
+        );
     }
 
     #[test]

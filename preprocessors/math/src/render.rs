@@ -51,7 +51,11 @@ where
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 scope.spawn(move || {
-                    render_chunk(jobs.iter().enumerate().skip(t).step_by(threads), options, then)
+                    render_chunk(
+                        jobs.iter().enumerate().skip(t).step_by(threads),
+                        options,
+                        then,
+                    )
                 })
             })
             .collect();
