@@ -93,6 +93,7 @@ pub fn load(root: &Path, edition: Option<&Edition>, out: Option<&Path>) -> Resul
     // mdBook creates the chapters SUMMARY.md lists but src/ lacks; a missing chapter is an
     // error here, and nothing is ever written into src/.
     config.build.create_missing = false;
+    check_encoding(&root.join(&config.book.src))?;
     let present: Vec<String> = STAGES
         .iter()
         .filter(|name| config.contains_key(&format!("preprocessor.{name}")))
@@ -121,6 +122,43 @@ pub fn load(root: &Path, edition: Option<&Edition>, out: Option<&Path>) -> Resul
         has_math,
         report,
     })
+}
+
+/// Refuses a book whose Markdown is not UTF-8, naming the file, line and column of the first
+/// bad byte (mdBook itself only says that a chapter could not be read).
+fn check_encoding(src: &Path) -> Result<()> {
+    let mut all = common::Diagnostics::new();
+    for entry in walkdir::WalkDir::new(src)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
+        if !entry.path().extension().is_some_and(|e| e == "md") {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(entry.path()) else {
+            continue;
+        };
+        if let Err(e) = std::str::from_utf8(&bytes) {
+            let at = e.valid_up_to();
+            let valid = String::from_utf8_lossy(&bytes[..at]);
+            let line = valid.matches('\n').count() + 1;
+            let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let path = entry
+                .path()
+                .strip_prefix(src.parent().unwrap_or(src))
+                .unwrap_or(entry.path());
+            let mut d = common::Diagnostic::error(format!(
+                "this file is not UTF-8 (byte 0x{:02X}): save it as UTF-8",
+                bytes[at]
+            ));
+            d.path = path.display().to_string();
+            d.line = line;
+            d.column = column;
+            all.push(d);
+        }
+    }
+    all.into_result().map_err(anyhow::Error::new)
 }
 
 /// A renderer that renders nothing, for `check`: the stages decide whether to run by the
