@@ -157,6 +157,13 @@ impl MathPreprocessor {
                     .and_then(|&i| results.get(i))
                     .and_then(Option::as_ref);
                 match slot {
+                    Some(Ok(markup))
+                        if f.display && alone_in_paragraph(&chapter.content, &f.range) =>
+                    {
+                        // One HTML block, the paragraph mdBook would have made around it: its
+                        // HTML renderer tokenizes an HTML block once, inline HTML tag by tag.
+                        splicer.replace(f.range.clone(), format!("<p>{markup}</p>"))
+                    }
                     Some(Ok(markup)) => splicer.replace(f.range.clone(), markup.as_str()),
                     Some(Err(message)) => {
                         let d = if options.throw_on_error {
@@ -217,6 +224,26 @@ impl MathPreprocessor {
     }
 }
 
+/// Whether the formula at `range` is a paragraph on its own: it starts a line at column 0
+/// after a blank line (or the chapter's start), and ends a line followed by a blank line (or
+/// the chapter's end). Then `<p>markup</p>` on that line is an HTML block (CommonMark type 6)
+/// that ends where the paragraph did, and yields the same tree as the paragraph. Anything
+/// else (indented, in a list, a quote or a table, text around it) stays inline.
+fn alone_in_paragraph(source: &str, range: &std::ops::Range<usize>) -> bool {
+    let before = &source[..range.start];
+    if !(before.is_empty() || before.ends_with('\n')) {
+        return false;
+    }
+    let previous = before.strip_suffix('\n').unwrap_or(before);
+    let previous_line = &previous[previous.rfind('\n').map_or(0, |i| i + 1)..];
+    if !before.is_empty() && !previous_line.trim().is_empty() {
+        return false;
+    }
+    let after = &source[range.end..];
+    let (rest_of_line, next) = after.split_once('\n').unwrap_or((after, ""));
+    rest_of_line.trim().is_empty() && next.split('\n').next().unwrap_or("").trim().is_empty()
+}
+
 /// What a refused formula becomes in lenient mode: its TeX in the error colour, KaTeX's
 /// message as a tooltip (as KaTeX itself does with `throwOnError: false`).
 fn error_markup(tex: &str, message: &str, options: &MathOptions) -> String {
@@ -247,5 +274,28 @@ impl Preprocessor for MathPreprocessor {
     /// Only HTML shows KaTeX's markup; other renderers get the TeX as written.
     fn supports_renderer(&self, renderer: &str) -> mdbook_preprocessor::errors::Result<bool> {
         Ok(renderer == "html")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::alone_in_paragraph;
+
+    fn alone(source: &str) -> bool {
+        let start = source.find("$$").unwrap();
+        let end = source.rfind("$$").unwrap() + 2;
+        alone_in_paragraph(source, &(start..end))
+    }
+
+    #[test]
+    fn only_a_formula_that_is_its_own_paragraph_becomes_a_block() {
+        assert!(alone("$$x$$"));
+        assert!(alone("Text.\n\n$$\nx\n$$\n\nMore."));
+        assert!(alone("Text.\r\n\r\n$$x$$  \r\n"));
+        assert!(!alone("Text\n$$x$$\n\nMore."), "continues a paragraph");
+        assert!(!alone("Text.\n\n$$x$$\nlazy line"), "a paragraph goes on");
+        assert!(!alone("Text.\n\n$$x$$ and text"));
+        assert!(!alone("- item\n\n  $$x$$\n"), "indented, in a list");
+        assert!(!alone("> $$x$$\n"));
     }
 }
