@@ -135,10 +135,35 @@ pub fn write_assets(dir: &Path) -> io::Result<()> {
 /// links the stylesheet is left alone.
 pub fn install_assets(html_dest: &Path) -> io::Result<()> {
     write_assets(&html_dest.join(ASSET_DIR))?;
-    for page in html_pages(html_dest)? {
-        link_stylesheets(html_dest, &page)?;
-    }
-    Ok(())
+    let pages = html_pages(html_dest)?;
+    // Pages are read and rewritten whole (the print page holds every formula of the book):
+    // share them among the cores, largest first.
+    let mut pages: Vec<(u64, PathBuf)> = pages
+        .into_iter()
+        .map(|p| (fs::metadata(&p).map_or(0, |m| m.len()), p))
+        .collect();
+    pages.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(pages.len())
+        .max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let pages = &pages;
+                scope.spawn(move || -> io::Result<()> {
+                    for (_, page) in pages.iter().skip(t).step_by(threads) {
+                        link_stylesheets(html_dest, page)?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        handles.into_iter().try_for_each(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err(io::Error::other("panicked")))
+        })
+    })
 }
 
 /// The `<link>` tags for a page `depth` folders below the output root.

@@ -26,7 +26,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// Bump when [`crate::markup`] changes what it writes, so stale entries are never read.
-pub const MARKUP_VERSION: &str = "coursebook-math markup 2";
+pub const MARKUP_VERSION: &str = "coursebook-math markup 3";
 
 const MAGIC: &str = "coursebook-math-pack-1\n";
 
