@@ -142,7 +142,7 @@ pub fn install_assets(html_dest: &Path) -> io::Result<()> {
         .into_iter()
         .map(|p| (fs::metadata(&p).map_or(0, |m| m.len()), p))
         .collect();
-    pages.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    pages.sort_unstable_by_key(|p| std::cmp::Reverse(p.0));
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(pages.len())
