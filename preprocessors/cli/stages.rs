@@ -133,7 +133,7 @@ fn check_encoding(src: &Path) -> Result<()> {
         .into_iter()
         .filter_map(|e| e.ok())
     {
-        if !entry.path().extension().is_some_and(|e| e == "md") {
+        if entry.path().extension().is_none_or(|e| e != "md") {
             continue;
         }
         let Ok(bytes) = std::fs::read(entry.path()) else {
