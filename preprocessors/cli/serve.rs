@@ -170,7 +170,8 @@ fn with_type(response: Response, kind: &str) -> Response {
     }
 }
 
-fn content_type(file: &Path) -> &'static str {
+/// The `Content-Type` of a file of the output, by its extension.
+pub fn content_type(file: &Path) -> &'static str {
     match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",

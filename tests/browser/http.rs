@@ -5,6 +5,7 @@
 //! readers load them (requests, MIME types, relative paths), and any request that would
 //! leave the machine shows up in the browser's resource list.
 
+use coursebook::serve::content_type;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
@@ -88,22 +89,6 @@ fn percent_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-fn content_type(file: &Path) -> &'static str {
-    match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "ttf" => "font/ttf",
-        "ico" => "image/x-icon",
-        _ => "application/octet-stream",
-    }
 }
 
 /// Sends one request to `127.0.0.1:port` and returns the status code and the body.
