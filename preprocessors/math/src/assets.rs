@@ -14,8 +14,9 @@
 //!
 //! When the official `mdbook` CLI runs the stage instead (JSON protocol), nothing runs after the
 //! renderer: copy `theme/katex/` into the book's `src/katex/` (mdBook copies non-Markdown files
-//! of `src/` to the output) and list `katex/katex.min.css` and `katex/coursebook-math.css` in
-//! `[output.html] additional-css`, or call [`write_assets`] from a build script.
+//! of `src/`, fonts included, to the output) and link `katex/katex.min.css` and
+//! `katex/coursebook-math.css` from a `theme/head.hbs` with `{{ path_to_root }}` before them
+//! (`additional-css` would copy the stylesheets without their fonts).
 
 use std::fs;
 use std::io;
