@@ -76,8 +76,7 @@ impl Diagnostic {
             .map_or(source.len(), |i| start + i);
         let line_text = source[line_start..line_end].trim_end_matches('\r');
         self.path = path.to_owned();
-        self.line = source[..start].matches('\n').count() + 1;
-        self.column = source[line_start..start].chars().count() + 1;
+        (self.line, self.column) = line_column(source, start);
         self.width = source[start..end.min(line_end)].chars().count().max(1);
         self.source_line = Some(line_text.to_owned());
         self
@@ -124,6 +123,21 @@ impl Diagnostic {
             (line, column) => format!("{}:{line}:{column}", self.path),
         }
     }
+}
+
+/// The 1-based line and column (in characters) of byte `offset` of `source`, as editors count
+/// them; an offset inside a character counts as that character.
+///
+/// ```
+/// assert_eq!(coursebook_common::diagnostic::line_column("ab\nÉté x", 8), (2, 4));
+/// ```
+pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let at = floor_char_boundary(source, offset.min(source.len()));
+    let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+    (
+        source[..at].matches('\n').count() + 1,
+        source[line_start..at].chars().count() + 1,
+    )
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {

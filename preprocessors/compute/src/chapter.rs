@@ -222,7 +222,7 @@ fn check(
     anchor: String,
     words: Words,
 ) -> (CheckRecord, Option<String>) {
-    let located = Diagnostic::error("").at(&page.file, source, range);
+    let (line, column) = common::diagnostic::line_column(source, range.start);
     let rule = Rule::of(&claim.written, claim.tolerance);
     let published = values.get(&claim.path.name);
     let value = lookup(values, &claim.path);
@@ -239,8 +239,8 @@ fn check(
     let digits = max_decimals(&claim.written).map(|d| d as usize + 2);
     let record = CheckRecord {
         file: page.file.clone(),
-        line: located.line,
-        column: located.column,
+        line,
+        column,
         page: page_of(&page.key),
         anchor,
         expression: claim.path.to_string(),

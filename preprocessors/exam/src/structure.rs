@@ -311,7 +311,8 @@ pub fn validate(
     };
     let place = |q: &Question| {
         let (file, source, range) = at(q);
-        Diagnostic::error("").at(file, source, range).location()
+        let (line, column) = common::diagnostic::line_column(source, range.start);
+        format!("{file}:{line}:{column}")
     };
     let mut first: HashMap<u32, &Question> = HashMap::new();
     let mut highest = 0;
