@@ -70,12 +70,10 @@ pub fn build(dir: &Path, dest: Option<&Path>) -> Result<Built> {
 fn build_one(root: &Path, edition: Option<&Edition>, out: &Path) -> Result<Report> {
     let book = stages::load(root, edition, Some(out))?;
     book.book.build()?;
-    if book.has_math {
-        if let Some(html) = book.html_dir() {
-            math::install_assets(&html).with_context(|| {
-                format!("cannot write the KaTeX assets into {}", html.display())
-            })?;
-        }
+    if let (Some(formulas), Some(html)) = (&book.math, book.html_dir()) {
+        formulas
+            .install(&html)
+            .with_context(|| format!("cannot put the formulas into {}", html.display()))?;
     }
     Ok(book.take_report())
 }

@@ -60,7 +60,9 @@ pub fn editions(config: &Config) -> Result<Vec<Edition>> {
 /// A loaded book with its stages in place.
 pub struct LoadedBook {
     pub book: MDBook,
-    pub has_math: bool,
+    /// The formulas the math stage rendered, for the pages; `None` when the book has no math
+    /// stage.
+    pub math: Option<math::Deferred>,
     report: SharedReport,
 }
 
@@ -102,7 +104,7 @@ pub fn load(root: &Path, edition: Option<&Edition>, out: Option<&Path>) -> Resul
     let mut book = MDBook::load_with_config(root, config)
         .with_context(|| format!("cannot load the book at {}", root.display()))?;
     let report = SharedReport::default();
-    let mut has_math = false;
+    let mut math = None;
     for name in &present {
         match name.as_str() {
             "compute" => {
@@ -112,16 +114,12 @@ pub fn load(root: &Path, edition: Option<&Edition>, out: Option<&Path>) -> Resul
                 book.with_preprocessor(ExamPreprocessor::new());
             }
             _ => {
-                has_math = true;
-                book.with_preprocessor(MathPreprocessor::new(name));
+                let formulas = math.get_or_insert_with(math::Deferred::new);
+                book.with_preprocessor(MathPreprocessor::deferred(name, formulas));
             }
         }
     }
-    Ok(LoadedBook {
-        book,
-        has_math,
-        report,
-    })
+    Ok(LoadedBook { book, math, report })
 }
 
 /// Refuses a book whose Markdown is not UTF-8, naming the file, line and column of the first

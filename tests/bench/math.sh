@@ -10,8 +10,7 @@
 #   cold at least 2x faster than mdbook-katex; warm within 1.5x of plain mdBook.
 #
 # mdbook and mdbook-katex are installed with `cargo install --locked` into the scratch folder
-# (skipped when already there). Our build is `target/release/coursebook build DIR` when the CLI
-# builds, else the math stage's example binary (`math_build`), which drives mdBook the same way.
+# (skipped when already there). Our build is `target/release/coursebook build DIR`.
 #
 # Usage: tests/bench/math.sh [SCRATCH_DIR]     (env: RUNS=5, CORPUS=path of the halo2 book)
 # Rerunnable: tools and the scratch folder are reused, book copies and caches are rebuilt.
@@ -41,16 +40,8 @@ install mdbook-katex 0.10.0 mdbook-katex
 export PATH="$TOOLS/bin:$PATH"
 
 echo "building our binary (release) ..."
-OURS=()
-if (cd "$REPO" && cargo build --release --quiet --bin coursebook 2>/dev/null) \
-   && "$REPO/target/release/coursebook" build --help >/dev/null 2>&1; then
-  OURS=("$REPO/target/release/coursebook" build)
-  echo "our build: target/release/coursebook build"
-else
-  (cd "$REPO" && cargo build --release --quiet -p coursebook-math --example math_build)
-  OURS=("$REPO/target/release/examples/math_build")
-  echo "our build: the math stage's example math_build (the CLI did not build)"
-fi
+(cd "$REPO" && cargo build --release --quiet --bin coursebook)
+OURS=("$REPO/target/release/coursebook" build)
 
 # Fresh copies of the read-only corpus.
 for v in plain katex ours; do

@@ -4,13 +4,8 @@
 //! `dist/fonts/*.woff2`), vendored in `theme/katex/` with KaTeX's LICENSE and embedded in the
 //! binary, so the tool works on any book, including books without a `theme/` folder.
 //!
-//! How pages load them: [`install_assets`] runs after the HTML renderer. It writes the files to
-//! `<html output>/katex/` and adds `<link rel="stylesheet">` tags, with the relative prefix of
-//! each file's depth (`../` per folder), to the `<head>` of every page that holds KaTeX markup,
-//! chapter pages and `print.html` alike. The print page is why the links are not put in the
-//! chapters themselves: mdBook rewrites the links of `<a>` and `<img>` when it concatenates
-//! chapters into `print.html`, not those of `<link>`, so a chapter-level `../katex/...` would
-//! point outside the book there. Pages without math load nothing.
+//! How pages load them: after the HTML renderer, [`crate::pages`] writes the files to
+//! `<html output>/katex/` and links them from the pages that show a formula.
 //!
 //! When the official `mdbook` CLI runs the stage instead (JSON protocol), nothing runs after the
 //! renderer: copy `theme/katex/` into the book's `src/katex/` (mdBook copies non-Markdown files
@@ -20,7 +15,7 @@
 
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// KaTeX's stylesheet, byte for byte as published on npm.
 pub const KATEX_CSS: &str = include_str!("../../../theme/katex/katex.min.css");
@@ -131,87 +126,6 @@ pub fn write_assets(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Installs the assets into the HTML output folder `html_dest` (as `katex/`) and links them
-/// from the `<head>` of every page that holds KaTeX markup. Idempotent: a page that already
-/// links the stylesheet is left alone.
-pub fn install_assets(html_dest: &Path) -> io::Result<()> {
-    write_assets(&html_dest.join(ASSET_DIR))?;
-    let pages = html_pages(html_dest)?;
-    // Pages are read and rewritten whole (the print page holds every formula of the book):
-    // share them among the cores, largest first.
-    let mut pages: Vec<(u64, PathBuf)> = pages
-        .into_iter()
-        .map(|p| (fs::metadata(&p).map_or(0, |m| m.len()), p))
-        .collect();
-    pages.sort_unstable_by_key(|p| std::cmp::Reverse(p.0));
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(pages.len())
-        .max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let pages = &pages;
-                scope.spawn(move || -> io::Result<()> {
-                    for (_, page) in pages.iter().skip(t).step_by(threads) {
-                        link_stylesheets(html_dest, page)?;
-                    }
-                    Ok(())
-                })
-            })
-            .collect();
-        handles.into_iter().try_for_each(|h| {
-            h.join()
-                .unwrap_or_else(|_| Err(io::Error::other("panicked")))
-        })
-    })
-}
-
-/// The `<link>` tags for a page `depth` folders below the output root.
-pub fn stylesheet_links(depth: usize) -> String {
-    let prefix = "../".repeat(depth);
-    format!(
-        "<link rel=\"stylesheet\" href=\"{prefix}{ASSET_DIR}/katex.min.css\">\n\
-         <link rel=\"stylesheet\" href=\"{prefix}{ASSET_DIR}/coursebook-math.css\">\n"
-    )
-}
-
-fn link_stylesheets(root: &Path, page: &Path) -> io::Result<()> {
-    let html = fs::read_to_string(page)?;
-    if !html.contains("class=\"katex") || html.contains("/katex.min.css\"") {
-        return Ok(());
-    }
-    let Some(head_end) = html.find("</head>") else {
-        return Ok(());
-    };
-    let depth = page
-        .strip_prefix(root)
-        .map_or(0, |rel| rel.components().count().saturating_sub(1));
-    let mut out = String::with_capacity(html.len() + 200);
-    out.push_str(&html[..head_end]);
-    out.push_str(&stylesheet_links(depth));
-    out.push_str(&html[head_end..]);
-    write_atomically(page, out.as_bytes())
-}
-
-fn html_pages(root: &Path) -> io::Result<Vec<PathBuf>> {
-    let mut pages = Vec::new();
-    let mut dirs = vec![root.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        for entry in fs::read_dir(&dir)? {
-            let entry = entry?;
-            let path = entry.path();
-            let kind = entry.file_type()?;
-            if kind.is_dir() && path != root.join(ASSET_DIR) {
-                dirs.push(path);
-            } else if kind.is_file() && path.extension().is_some_and(|e| e == "html") {
-                pages.push(path);
-            }
-        }
-    }
-    Ok(pages)
-}
-
 fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<()> {
     if fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(());
@@ -220,7 +134,7 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// Writes through a temporary file and a rename, so that `serve` never sends half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let name = path
         .file_name()
         .map_or_else(|| "asset".into(), |n| n.to_string_lossy());
@@ -268,9 +182,7 @@ mod tests {
     }
 
     #[test]
-    fn links_use_the_page_depth_and_no_network() {
-        assert!(stylesheet_links(0).contains("href=\"katex/katex.min.css\""));
-        assert!(stylesheet_links(2).contains("href=\"../../katex/coursebook-math.css\""));
+    fn the_stylesheet_needs_no_network() {
         assert!(!KATEX_CSS.contains("http://") && !KATEX_CSS.contains("https://"));
     }
 }

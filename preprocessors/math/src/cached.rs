@@ -1,8 +1,9 @@
 //! The math stage's entries in the content-addressed cache (namespace `math`).
 //!
-//! A key covers everything that decides the markup of one formula: the TeX, display or inline,
-//! the KaTeX options and macros ([`MathOptions::fingerprint`]), the KaTeX version, and the
-//! version of this stage's post-processing ([`MARKUP_VERSION`]).
+//! An entry is KaTeX's HTML for one formula, as KaTeX wrote it (the inline stage makes it
+//! Markdown-safe when it splices it). Its key covers everything that decides that HTML: the
+//! TeX, display or inline, the KaTeX options and macros ([`MathOptions::fingerprint`]), the
+//! KaTeX version, and the version of what an entry holds ([`ENTRY_VERSION`]).
 //!
 //! Entries are kept in pack files, `<cache>/math/packs/<hash>.pack`, each one written whole by
 //! one build (the formulas it rendered) through a temporary file renamed into place, and named
@@ -12,8 +13,8 @@
 //! packs it finds. When a build reads more than [`MAX_PACKS`] packs it writes their union as
 //! one pack and removes the ones it read (a concurrent build that misses one renders again).
 //!
-//! Validation: a pack starts with a magic line; each record is `key`, byte length and markup on
-//! their own lines, and must hold a whole formula. Reading a pack stops at its first invalid
+//! Validation: a pack starts with a magic line; each record is `key` and byte length on their
+//! own lines, then the HTML and a newline, and must hold a whole formula. Reading a pack stops at its first invalid
 //! record (a truncated or edited file): the records before it are used, the rest are misses,
 //! rendered again and written to a new pack. No `fsync`: a cache needs validity, not
 //! durability.
@@ -25,8 +26,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// Bump when [`crate::markup`] changes what it writes, so stale entries are never read.
-pub const MARKUP_VERSION: &str = "coursebook-math markup 3";
+/// Bump when what an entry holds changes, so stale entries are never read.
+pub const ENTRY_VERSION: &str = "coursebook-math katex-html 4";
 
 const MAGIC: &str = "coursebook-math-pack-1\n";
 
@@ -38,7 +39,7 @@ pub const MAX_PACKS: usize = 16;
 pub fn base_digest(options: &MathOptions) -> String {
     KeyHasher::new()
         .add(katex::KATEX_VERSION)
-        .add(MARKUP_VERSION)
+        .add(ENTRY_VERSION)
         .add(options.fingerprint())
         .finish()
 }
@@ -113,9 +114,7 @@ impl Store {
 }
 
 fn whole(markup: &str) -> bool {
-    markup.starts_with("<span class=\"katex")
-        && markup.ends_with("</span>")
-        && !markup.contains('\n')
+    markup.starts_with("<span class=\"katex") && markup.ends_with("</span>")
 }
 
 /// Adds the valid records of `bytes` to `entries`, stopping at the first invalid one.

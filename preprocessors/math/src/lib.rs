@@ -9,9 +9,12 @@
 //!    `$` signs that look like broken math or like money;
 //! 2. formulas are deduplicated across the whole book, looked up in the content-addressed cache
 //!    ([`cached`]), and the misses rendered in parallel ([`render`]);
-//! 3. the markup ([`markup`]: one line, Markdown-safe, search-friendly) is spliced at each
-//!    formula's source range, leaving every other byte alone;
-//! 4. after the HTML renderer, [`install_assets`] ships KaTeX's CSS and fonts ([`assets`]).
+//! 3. something is spliced at each formula's source range, leaving every other byte alone:
+//!    KaTeX's markup made Markdown-safe ([`markup`]) by the inline stage
+//!    ([`MathPreprocessor::new`]), or a small placeholder by the deferring stage
+//!    ([`MathPreprocessor::deferred`]);
+//! 4. after the HTML renderer, [`pages`] puts the deferred formulas in the pages and ships
+//!    KaTeX's CSS and fonts ([`assets`]).
 //!
 //! An invalid formula fails the build with its file, line and KaTeX's message; with
 //! `throw-on-error = false` it is shown in red and reported as a warning instead.
@@ -22,10 +25,12 @@ pub mod config;
 pub mod find;
 pub mod lint;
 pub mod markup;
+pub mod pages;
 pub mod render;
 
-pub use assets::{install_assets, write_assets};
+pub use assets::write_assets;
 pub use config::MathOptions;
+pub use pages::{install_assets, Deferred};
 
 use common::cache::{cache_root, Cache};
 use common::{chapter_path, Diagnostic, Diagnostics, Splicer};
@@ -41,6 +46,8 @@ pub const CACHE_NAMESPACE: &str = "math";
 #[derive(Debug, Clone)]
 pub struct MathPreprocessor {
     name: String,
+    /// Where a deferring stage keeps its formulas; `None` for the inline stage.
+    deferred: Option<Deferred>,
 }
 
 /// What one run did, for tests and for the curious.
@@ -60,9 +67,24 @@ pub struct Report {
 
 impl MathPreprocessor {
     /// A stage registered as `name`, reading its options from `[preprocessor.<name>]`.
+    ///
+    /// The inline stage: KaTeX's markup goes into the chapters, so the book needs nothing after
+    /// mdBook's renderer but the stylesheet ([`install_assets`]). What the official `mdbook`
+    /// CLI runs.
     pub fn new(name: &str) -> Self {
         Self {
             name: name.to_owned(),
+            deferred: None,
+        }
+    }
+
+    /// The deferring stage: placeholders go into the chapters and the rendered formulas into
+    /// `formulas`, whose [`Deferred::install`] must run after mdBook's HTML renderer. Faster
+    /// (mdBook never parses KaTeX's markup) and a cleaner search index; see [`pages`].
+    pub fn deferred(name: &str, formulas: &Deferred) -> Self {
+        Self {
+            name: name.to_owned(),
+            deferred: Some(formulas.clone()),
         }
     }
 
@@ -124,13 +146,9 @@ impl MathPreprocessor {
             rendered: misses.len(),
         };
 
-        // Render the misses in parallel, post-process, and store the successes.
+        // Render the misses in parallel and store the successes.
         let miss_jobs: Vec<Job> = misses.iter().map(|&i| jobs[i].clone()).collect();
-        let hide_glyph_text = options.output == config::Output::HtmlAndMathml;
-        let finish = |_: usize, rendered: Result<String, String>| {
-            rendered.map(|html| markup::for_markdown(&html, hide_glyph_text))
-        };
-        let rendered = render::render_all_then(&miss_jobs, &options, &finish);
+        let rendered = render::render_all(&miss_jobs, &options);
         let fresh: Vec<(&str, &str)> = misses
             .iter()
             .zip(&rendered)
@@ -140,8 +158,14 @@ impl MathPreprocessor {
         for (&i, result) in misses.iter().zip(rendered) {
             results[i] = Some(result);
         }
+        let results: Vec<Result<String, String>> = results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err("not rendered".to_owned())))
+            .collect();
 
         // Pass 2: splice, in the same chapter order as pass 1.
+        let hide_glyph_text = options.output == config::Output::HtmlAndMathml;
+        let mut inline_markup: Vec<Option<String>> = vec![None; jobs.len()];
         let mut chapter_iter = chapters.iter();
         book.for_each_chapter_mut(|chapter| {
             let Some((path, formulas)) = chapter_iter.next() else {
@@ -152,20 +176,26 @@ impl MathPreprocessor {
             }
             let mut splicer = Splicer::new();
             for f in formulas {
-                let slot = index
-                    .get(&(f.tex.as_str(), f.display))
-                    .and_then(|&i| results.get(i))
-                    .and_then(Option::as_ref);
-                match slot {
-                    Some(Ok(markup))
-                        if f.display && alone_in_paragraph(&chapter.content, &f.range) =>
-                    {
-                        // One HTML block, the paragraph mdBook would have made around it: its
-                        // HTML renderer tokenizes an HTML block once, inline HTML tag by tag.
-                        splicer.replace(f.range.clone(), format!("<p>{markup}</p>"))
+                let Some(&i) = index.get(&(f.tex.as_str(), f.display)) else {
+                    continue;
+                };
+                match &results[i] {
+                    Ok(_) if self.deferred.is_some() => {
+                        splicer.replace(f.range.clone(), markup::placeholder(&keys[i], &f.tex))
                     }
-                    Some(Ok(markup)) => splicer.replace(f.range.clone(), markup.as_str()),
-                    Some(Err(message)) => {
+                    Ok(html) => {
+                        let markup = inline_markup[i]
+                            .get_or_insert_with(|| markup::for_markdown(html, hide_glyph_text));
+                        if f.display && alone_in_paragraph(&chapter.content, &f.range) {
+                            // One HTML block, the paragraph mdBook would have made around it:
+                            // its HTML renderer tokenizes an HTML block once, inline HTML tag
+                            // by tag.
+                            splicer.replace(f.range.clone(), format!("<p>{markup}</p>"))
+                        } else {
+                            splicer.replace(f.range.clone(), markup.as_str())
+                        }
+                    }
+                    Err(message) => {
                         let d = if options.throw_on_error {
                             Diagnostic::error("invalid formula")
                         } else {
@@ -178,11 +208,17 @@ impl MathPreprocessor {
                                 .note(format!("KaTeX: {message}")),
                         );
                     }
-                    None => {}
                 }
             }
             chapter.content = splicer.apply(&chapter.content);
         });
+        if let Some(deferred) = &self.deferred {
+            deferred.insert_all(
+                keys.into_iter()
+                    .zip(results)
+                    .filter_map(|(key, r)| Some((key, r.ok()?))),
+            );
+        }
 
         report.warnings = diagnostics.0.clone();
         diagnostics.into_result().map(|()| report)

@@ -24,11 +24,51 @@
 //! `<cb-g>` element instead: a custom element rather than a `span`, so KaTeX's child selectors
 //! (`.vlist>span>span`) never match it.
 
+use crate::pages::{PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN};
+
 /// The opening of KaTeX's `<math>` tag up to its namespace attribute, which HTML implies.
 const MATHML_XMLNS: &str = "<math xmlns=\"http://www.w3.org/1998/Math/MathML\"";
 
 /// Class-free element that draws one glyph from its `data-c` attribute (see the module doc).
 pub const GLYPH_TAG: &str = "cb-g";
+
+/// What the deferring stage splices for a formula (see [`crate::pages`]): a placeholder
+/// holding the formula's cache key and the words of its TeX ([`search_words`]), which is what
+/// mdBook's search index gets of the formula.
+pub fn placeholder(key: &str, tex: &str) -> String {
+    let words = search_words(tex);
+    let mut out = String::with_capacity(
+        PLACEHOLDER_OPEN.len() + key.len() + words.len() + PLACEHOLDER_CLOSE.len() + 2,
+    );
+    out.push_str(PLACEHOLDER_OPEN);
+    out.push_str(key);
+    out.push_str("\">");
+    out.push_str(&words);
+    out.push_str(PLACEHOLDER_CLOSE);
+    out
+}
+
+/// The words of a formula's TeX, as mdBook's search splits text (at whitespace and `-`):
+/// command names without their backslash, identifiers, numbers (`0.5` whole). Braces,
+/// operators and other punctuation become spaces, so `\operatorname{softmax}(z)_i` gives
+/// `operatorname softmax z i` and a search for `softmax` finds the formula. Only letters,
+/// digits and spaces remain, so the result is safe in Markdown and in HTML as it is.
+pub fn search_words(tex: &str) -> String {
+    let mut out = String::with_capacity(tex.len());
+    let mut chars = tex.chars().peekable();
+    let mut previous = ' ';
+    while let Some(c) = chars.next() {
+        let next_is_digit = chars.peek().is_some_and(char::is_ascii_digit);
+        let keep = c.is_alphanumeric() || (c == '.' && previous.is_ascii_digit() && next_is_digit);
+        let c = if keep { c } else { ' ' };
+        if c != ' ' || !out.is_empty() && !out.ends_with(' ') {
+            out.push(c);
+        }
+        previous = c;
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
 
 /// Makes KaTeX's `html` safe to splice into Markdown; `hide_glyph_text` moves the text of the
 /// `katex-html` part into attributes (only sensible when MathML carries the text).
@@ -177,6 +217,24 @@ fn push_attr_text(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_words_split_tex_at_punctuation_and_keep_numbers_whole() {
+        assert_eq!(
+            search_words("\\operatorname{softmax}(z)_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}"),
+            "operatorname softmax z i frac e z i sum j e z j"
+        );
+        assert_eq!(search_words(" 0.5 x. 3,14 *|$`<&>\n\t é "), "0.5 x 3 14 é");
+        assert_eq!(search_words("{}"), "");
+    }
+
+    #[test]
+    fn a_placeholder_holds_its_key_and_the_words() {
+        assert_eq!(
+            placeholder("0af", "a_{1} < b"),
+            "<cb-math k=\"0af\">a 1 b</cb-math>"
+        );
+    }
 
     #[test]
     fn one_line_no_pipes_and_escaped_markdown_in_text() {

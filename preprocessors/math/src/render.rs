@@ -24,39 +24,19 @@ pub type RenderError = String;
 
 /// Renders every job; the result at index `i` is that of `jobs[i]`.
 pub fn render_all(jobs: &[Job], options: &MathOptions) -> Vec<Result<String, RenderError>> {
-    render_all_then(jobs, options, &|_, rendered| rendered)
-}
-
-/// Renders every job and passes each result, with its index in `jobs`, to `then` on the
-/// thread that rendered it, so that post-processing and cache writes run in parallel too;
-/// the result at index `i` is what `then` returned for `jobs[i]`.
-pub fn render_all_then<F>(
-    jobs: &[Job],
-    options: &MathOptions,
-    then: &F,
-) -> Vec<Result<String, RenderError>>
-where
-    F: Fn(usize, Result<String, RenderError>) -> Result<String, RenderError> + Sync,
-{
     let cores = thread::available_parallelism().map_or(1, |n| n.get());
     let threads = cores
         .min(jobs.len().div_ceil(MIN_FORMULAS_PER_THREAD))
         .max(1);
     if threads == 1 {
-        return render_chunk(jobs.iter().enumerate(), options, then);
+        return render_chunk(jobs.iter(), options);
     }
     // Interleaved shares (job i goes to thread i % threads) balance long and short chapters.
     let mut results: Vec<Option<Result<String, RenderError>>> = vec![None; jobs.len()];
     thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
-                scope.spawn(move || {
-                    render_chunk(
-                        jobs.iter().enumerate().skip(t).step_by(threads),
-                        options,
-                        then,
-                    )
-                })
+                scope.spawn(move || render_chunk(jobs.iter().skip(t).step_by(threads), options))
             })
             .collect();
         for (t, handle) in handles.into_iter().enumerate() {
@@ -77,22 +57,17 @@ where
         .collect()
 }
 
-fn render_chunk<'a, F>(
-    jobs: impl Iterator<Item = (usize, &'a Job)>,
+fn render_chunk<'a>(
+    jobs: impl Iterator<Item = &'a Job>,
     options: &MathOptions,
-    then: &F,
-) -> Vec<Result<String, RenderError>>
-where
-    F: Fn(usize, Result<String, RenderError>) -> Result<String, RenderError>,
-{
+) -> Vec<Result<String, RenderError>> {
     let inline = options.katex_opts(false);
     let display = options.katex_opts(true);
-    jobs.map(|(i, job)| {
+    jobs.map(|job| {
         let opts = if job.display { &display } else { &inline };
-        let rendered = opts.as_ref().map_err(Clone::clone).and_then(|opts| {
-            katex::render_with_opts(&job.tex, opts).map_err(|e| clean_message(&e))
-        });
-        then(i, rendered)
+        opts.as_ref()
+            .map_err(Clone::clone)
+            .and_then(|opts| katex::render_with_opts(&job.tex, opts).map_err(|e| clean_message(&e)))
     })
     .collect()
 }

@@ -1,6 +1,6 @@
 //! End-to-end tests of the math stage on small books built with mdBook 0.5.4 in-process.
 
-use coursebook_math::{install_assets, MathPreprocessor};
+use coursebook_math::{install_assets, Deferred, MathPreprocessor};
 use mdbook_driver::MDBook;
 use mdbook_preprocessor::PreprocessorContext;
 use std::fs;
@@ -30,11 +30,35 @@ fn book(name: &str, table: &str, chapter: &str) -> PathBuf {
     root
 }
 
-fn build(root: &Path) -> Result<(), String> {
+/// How the stage hands formulas to the pages.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mode {
+    /// KaTeX's markup spliced into the Markdown (the official mdbook CLI's way).
+    Inline,
+    /// Placeholders, filled after the renderer (`coursebook build`'s way).
+    Deferred,
+}
+
+/// Builds the book at `root` as `mode` has it.
+fn build_as(root: &Path, mode: Mode) -> Result<(), String> {
     let mut md = MDBook::load(root).map_err(|e| format!("{e:#}"))?;
-    md.with_preprocessor(MathPreprocessor::new("katex"));
+    let formulas = Deferred::new();
+    md.with_preprocessor(match mode {
+        Mode::Inline => MathPreprocessor::new("katex"),
+        Mode::Deferred => MathPreprocessor::deferred("katex", &formulas),
+    });
     md.build().map_err(|e| format!("{e:#}"))?;
-    install_assets(&root.join("book")).map_err(|e| e.to_string())
+    let html = root.join("book");
+    match mode {
+        Mode::Inline => install_assets(&html),
+        Mode::Deferred => formulas.install(&html),
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// Builds the book at `root` as `coursebook build` does.
+fn build(root: &Path) -> Result<(), String> {
+    build_as(root, Mode::Deferred)
 }
 
 fn read(root: &Path, file: &str) -> String {
@@ -99,8 +123,14 @@ $also not$
 
 #[test]
 fn a_book_with_math_builds_offline_with_tables_lists_and_search_intact() {
-    let root = book("ok", "", CHAPTER);
-    build(&root).unwrap();
+    for mode in [Mode::Deferred, Mode::Inline] {
+        builds_offline_with_tables_lists_and_search_intact(mode);
+    }
+}
+
+fn builds_offline_with_tables_lists_and_search_intact(mode: Mode) {
+    let root = book(&format!("ok-{mode:?}"), "", CHAPTER);
+    build_as(&root, mode).unwrap();
     let page = read(&root, "chapter_1.html");
     let main = main_of(&page);
 
@@ -145,13 +175,17 @@ fn a_book_with_math_builds_offline_with_tables_lists_and_search_intact() {
     for html in [&page, &nested, &print] {
         assert!(!html.contains("cdn.jsdelivr") && !html.contains("unpkg.com"));
         assert!(!html.contains("katex@"), "a CDN-style link");
+        assert!(!html.contains("<cb-math"), "a placeholder left");
+        assert_eq!(
+            html.matches("class=\"katex\"").count(),
+            html.matches("</math>").count()
+        );
     }
+    assert_eq!(print.matches("class=\"katex\"").count(), 5, "both chapters");
+    assert!(nested.contains("<mi>β</mi>"), "{nested}");
 
-    // MathML for screen readers is there, and the glyph spans hold no text.
-    assert!(main.contains("<math><semantics>"), "{main}");
-    assert!(main.contains(" data-c="), "{main}");
-
-    // Search: the TeX source once, the MathML words, and no glyph soup.
+    // MathML for screen readers is there; search gets the formula's TeX once, as words, and
+    // no glyph soup.
     let index = search_index(&root);
     assert!(
         has_term(&index, "softmax"),
@@ -160,13 +194,39 @@ fn a_book_with_math_builds_offline_with_tables_lists_and_search_intact() {
     let body = index["index"]["documentStore"]["docs"]["0"]["body"]
         .as_str()
         .unwrap();
-    assert_eq!(
-        body.matches(r"\operatorname{softmax}(z)_i").count(),
-        1,
-        "{body}"
-    );
-    // MathML's `softmax` and the TeX's: the glyphs would have added a third.
-    assert_eq!(body.matches("softmax").count(), 2, "{body}");
+    match mode {
+        Mode::Deferred => {
+            // KaTeX's markup as KaTeX wrote it.
+            assert!(
+                main.contains("<math xmlns=\"http://www.w3.org/1998/Math/MathML\"><semantics>"),
+                "{main}"
+            );
+            assert!(
+                main.contains("<span class=\"mord mathrm\">softmax</span>"),
+                "{main}"
+            );
+            assert!(!main.contains(" data-c="), "{main}");
+            assert_eq!(
+                body.matches("operatorname softmax z i frac e z i sum j e z j")
+                    .count(),
+                1,
+                "{body}"
+            );
+            assert_eq!(body.matches("softmax").count(), 1, "{body}");
+        }
+        Mode::Inline => {
+            // The glyph spans hold no text: mdBook's index reads the page's text.
+            assert!(main.contains("<math><semantics>"), "{main}");
+            assert!(main.contains(" data-c="), "{main}");
+            assert_eq!(
+                body.matches(r"\operatorname{softmax}(z)_i").count(),
+                1,
+                "{body}"
+            );
+            // MathML's `softmax` and the TeX's: the glyphs would have added a third.
+            assert_eq!(body.matches("softmax").count(), 2, "{body}");
+        }
+    }
     fs::remove_dir_all(root).unwrap();
 }
 
@@ -186,17 +246,20 @@ fn an_invalid_formula_fails_the_build_with_file_line_and_katex_message() {
 
 #[test]
 fn lenient_mode_shows_the_formula_in_red_and_builds() {
-    let root = book(
-        "lenient",
-        "throw-on-error = false\nerror-color = \"#ff0000\"",
-        "# One\n\nBad $\\nope_1$.\n",
-    );
-    build(&root).unwrap();
-    let main = read(&root, "chapter_1.html");
-    assert!(main.contains("class=\"katex-error\""), "{main}");
-    assert!(main.contains("color:#ff0000"), "{main}");
-    assert!(main.contains("\\nope_1"), "{main}");
-    fs::remove_dir_all(root).unwrap();
+    for mode in [Mode::Deferred, Mode::Inline] {
+        let root = book(
+            &format!("lenient-{mode:?}"),
+            "throw-on-error = false\nerror-color = \"#ff0000\"",
+            "# One\n\nBad $\\nope_1$ but $x$ fine.\n",
+        );
+        build_as(&root, mode).unwrap();
+        let main = read(&root, "chapter_1.html");
+        assert!(main.contains("class=\"katex-error\""), "{main}");
+        assert!(main.contains("color:#ff0000"), "{main}");
+        assert!(main.contains("\\nope_1"), "{main}");
+        assert_eq!(main.matches("class=\"katex\"").count(), 1, "{main}");
+        fs::remove_dir_all(root).unwrap();
+    }
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //!
 //! The corpus is read-only: the test copies it into a temporary folder first.
 
-use coursebook_math::{install_assets, MathPreprocessor};
+use coursebook_math::{Deferred, MathPreprocessor};
 use mdbook_driver::MDBook;
 use mdbook_preprocessor::PreprocessorContext;
 use std::fs;
@@ -109,14 +109,22 @@ fn the_halo2_book_builds_with_every_formula_rendered() {
 
     // The whole build, as the CLI runs it; the cache of the first run makes this one warm.
     let mut md = MDBook::load(&root).unwrap();
-    md.with_preprocessor(MathPreprocessor::new("katex"));
+    let formulas = Deferred::new();
+    md.with_preprocessor(MathPreprocessor::deferred("katex", &formulas));
     md.build().unwrap();
     // Two outputs are configured (html, pdf): mdBook writes to `book/html`.
     let dest = md.build_dir_for("html");
-    install_assets(&dest).unwrap();
+    formulas.install(&dest).unwrap();
 
     let mut pages = Vec::new();
     html_pages(&dest, &mut pages);
+    // Every placeholder was filled, the print page's too, and it holds every formula.
+    for page in &pages {
+        let html = fs::read_to_string(page).unwrap();
+        assert!(!html.contains("<cb-math"), "{}", page.display());
+    }
+    let print = fs::read_to_string(dest.join("print.html")).unwrap();
+    assert!(print.matches("class=\"katex\"").count() >= report.formulas * 95 / 100);
     let mut rendered = 0;
     for page in &pages {
         let name = page.strip_prefix(&dest).unwrap().display().to_string();
