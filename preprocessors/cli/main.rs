@@ -4,6 +4,12 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc for the whole process, C code included (its `override` feature replaces `malloc`):
+/// KaTeX runs in QuickJS, whose objects are small, short-lived C allocations, and renders
+/// about 17% faster on it than on glibc's allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "coursebook", version, about = "Build, check and serve a course book whose answers are proven right", long_about = None)]
 struct Cli {
