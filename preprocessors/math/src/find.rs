@@ -51,12 +51,17 @@ pub fn parser_options() -> Options {
 }
 
 /// Scans `source` for formulas and for text that still holds an unescaped `$`.
+///
+/// Math in an image's description is left alone: it becomes the image's `alt` attribute,
+/// plain text where markup has no place, and `$x$` reads better there than anything else.
 pub fn scan(source: &str) -> Scan {
     let mut scan = Scan::default();
     let mut in_code_block = 0usize;
     let mut in_table = 0usize;
+    let mut in_image = 0usize;
     for (event, range) in Parser::new_ext(source, parser_options()).into_offset_iter() {
         match event {
+            Event::InlineMath(_) | Event::DisplayMath(_) if in_image > 0 => {}
             Event::InlineMath(tex) => scan.formulas.push(Formula {
                 range,
                 tex: tex.trim().to_owned(),
@@ -71,6 +76,8 @@ pub fn scan(source: &str) -> Scan {
             Event::End(TagEnd::CodeBlock) => in_code_block = in_code_block.saturating_sub(1),
             Event::Start(Tag::Table(_)) => in_table += 1,
             Event::End(TagEnd::Table) => in_table = in_table.saturating_sub(1),
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
             Event::Text(_)
                 if in_code_block == 0
                     && unescaped_dollars(source, range.clone()).next().is_some() =>
@@ -132,6 +139,13 @@ mod tests {
     fn no_math_in_code_or_html() {
         let src = "`$a$` and\n\n```\n$b$\n```\n\n<div>$c$</div>\n\n<span title=\"$d$\">x</span>\n";
         assert_eq!(texs(src), vec![]);
+        assert!(scan(src).leftovers.is_empty());
+    }
+
+    #[test]
+    fn math_in_an_image_description_stays_as_written() {
+        let src = "![a $y$ plot](p.png) and [link $z$](b.md)";
+        assert_eq!(texs(src), vec![("z".to_owned(), false)]);
         assert!(scan(src).leftovers.is_empty());
     }
 
