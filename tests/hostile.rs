@@ -231,3 +231,39 @@ fn check_writes_json_and_junit_reports_even_when_a_check_fails() {
     assert!(xml.contains("name=\"src/ch.md:10 total = 83\""), "{xml}");
     assert!(!book.path("book").exists(), "check renders nothing");
 }
+
+#[test]
+fn a_formula_refused_while_mdbook_writes_the_pages_fails_build_and_check() {
+    // Enough formulas, none cached, for the math stage to render them in the background.
+    let many: Vec<String> = (0..150).map(|i| format!("$x_{{{i}}}$")).collect();
+    let chapter = format!(
+        "# Chapitre\n\n{}.\n\nLa loi est $p(x) = \\undefinedmacro{{x}}$.\n",
+        many.join(" ")
+    );
+    let book = Fixture::new(
+        "hostile-math-background",
+        &[
+            (
+                "book.toml",
+                "[book]\ntitle = \"T\"\n\n[preprocessor.math]\n",
+            ),
+            ("src/SUMMARY.md", "# Summary\n\n- [Chapitre](ch.md)\n"),
+            ("src/ch.md", &chapter),
+        ],
+    );
+    for command in ["build", "check"] {
+        let _ = std::fs::remove_dir_all(book.path("target"));
+        let (code, _, stderr) = book.run(&[command], LIMIT);
+        assert_eq!(code, Some(1), "{command}: {stderr}");
+        assert!(
+            stderr.contains("error: invalid formula"),
+            "{command}: {stderr}"
+        );
+        assert!(stderr.contains("--> src/ch.md:5:12"), "{command}: {stderr}");
+        assert!(
+            stderr.contains("Undefined control sequence: \\undefinedmacro"),
+            "{command}: {stderr}"
+        );
+        assert!(!book.path("book").exists(), "{command} left an output");
+    }
+}

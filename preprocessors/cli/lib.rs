@@ -70,10 +70,14 @@ pub fn build(dir: &Path, dest: Option<&Path>) -> Result<Built> {
 fn build_one(root: &Path, edition: Option<&Edition>, out: &Path) -> Result<Report> {
     let book = stages::load(root, edition, Some(out))?;
     book.book.build()?;
-    if let (Some(formulas), Some(html)) = (&book.math, book.html_dir()) {
-        formulas
-            .install(&html)
-            .with_context(|| format!("cannot put the formulas into {}", html.display()))?;
+    if let Some(formulas) = &book.math {
+        // The formulas rendered while mdBook wrote the pages; KaTeX's refusals fail the build.
+        formulas.finish()?;
+        if let Some(html) = book.html_dir() {
+            formulas
+                .install(&html)
+                .with_context(|| format!("cannot put the formulas into {}", html.display()))?;
+        }
     }
     Ok(book.take_report())
 }
@@ -86,7 +90,10 @@ pub fn check(dir: &Path, report_out: &mut Report) -> Result<()> {
     let config = stages::load_config(&root)?;
     let editions = stages::editions(&config)?;
     let book = stages::load(&root, editions.first(), None)?;
-    let result = book.book.preprocess_book(&stages::CheckOnly).map(|_| ());
+    let mut result = book.book.preprocess_book(&stages::CheckOnly).map(|_| ());
+    if let (Ok(()), Some(formulas)) = (&result, &book.math) {
+        result = formulas.finish().map_err(anyhow::Error::new);
+    }
     *report_out = book.take_report();
     result
 }

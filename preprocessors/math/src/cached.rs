@@ -53,6 +53,18 @@ pub fn key(base_digest: &str, tex: &str, display: bool) -> String {
         .finish()
 }
 
+/// The `(key, html)` pairs of the formulas that rendered, for [`Store::put_all`]; `rendered[i]`
+/// is the result for `keys[i]`.
+pub fn successes<'a>(
+    keys: &'a [String],
+    rendered: &'a [Result<String, String>],
+) -> Vec<(&'a str, &'a str)> {
+    keys.iter()
+        .zip(rendered)
+        .filter_map(|(k, r)| Some((k.as_str(), r.as_ref().ok()?.as_str())))
+        .collect()
+}
+
 /// The entries of every pack of a cache namespace, read once per build.
 #[derive(Debug, Default)]
 pub struct Store {

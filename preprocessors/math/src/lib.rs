@@ -8,13 +8,15 @@
 //! 1. [`find`] scans each chapter with pulldown-cmark's math events and [`lint`] warns about
 //!    `$` signs that look like broken math or like money;
 //! 2. formulas are deduplicated across the whole book, looked up in the content-addressed cache
-//!    ([`cached`]), and the misses rendered in parallel ([`render`]);
+//!    ([`cached`]), and the misses rendered in parallel ([`render`]): by the deferring stage,
+//!    when they are many, in the background while mdBook writes the pages ([`deferred`]);
 //! 3. something is spliced at each formula's source range, leaving every other byte alone:
 //!    KaTeX's markup made Markdown-safe ([`markup`]) by the inline stage
 //!    ([`MathPreprocessor::new`]), or a small placeholder by the deferring stage
 //!    ([`MathPreprocessor::deferred`]);
-//! 4. after the HTML renderer, [`pages`] puts the deferred formulas in the pages and ships
-//!    KaTeX's CSS and fonts ([`assets`]).
+//! 4. after the HTML renderer, [`Deferred::finish`] reports the formulas KaTeX refused and
+//!    [`Deferred::install`] puts the others in the pages ([`pages`]) and ships KaTeX's CSS and
+//!    fonts ([`assets`]).
 //!
 //! An invalid formula fails the build with its file, line and KaTeX's message; with
 //! `throw-on-error = false` it is shown in red and reported as a warning instead.
@@ -22,6 +24,7 @@
 pub mod assets;
 pub mod cached;
 pub mod config;
+pub mod deferred;
 pub mod find;
 pub mod lint;
 pub mod markup;
@@ -30,14 +33,17 @@ pub mod render;
 
 pub use assets::write_assets;
 pub use config::MathOptions;
-pub use pages::{install_assets, Deferred};
+pub use deferred::Deferred;
+pub use pages::install_assets;
 
 use common::cache::{cache_root, Cache};
 use common::{chapter_path, Diagnostic, Diagnostics, Splicer};
+use deferred::{Occurrence, Pending};
 use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use render::Job;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The cache namespace of this stage.
 pub const CACHE_NAMESPACE: &str = "math";
@@ -113,115 +119,102 @@ impl MathPreprocessor {
             chapters.push((path, scan.formulas));
         });
 
-        // Dedupe across the book, then take what the cache has.
-        let mut index: HashMap<(&str, bool), usize> = HashMap::new();
-        let mut jobs: Vec<Job> = Vec::new();
-        for (_, formulas) in &chapters {
-            for f in formulas {
-                index.entry((f.tex.as_str(), f.display)).or_insert_with(|| {
-                    jobs.push(Job {
-                        tex: f.tex.clone(),
-                        display: f.display,
-                    });
-                    jobs.len() - 1
-                });
-            }
-        }
+        // Dedupe across the book, take what the cache has, render the rest.
+        let (index, jobs) = distinct(&chapters);
         let base = cached::base_digest(&options);
         let keys: Vec<String> = jobs
             .iter()
             .map(|j| cached::key(&base, &j.tex, j.display))
             .collect();
-        let store = cached::Store::open(&cache);
-        let mut results: Vec<Option<Result<String, String>>> = keys
+        let (outcomes, pending) = self.outcomes(&jobs, &keys, &options, &cache);
+        let misses = outcomes
             .iter()
-            .map(|k| store.get(k).map(|m| Ok(m.to_owned())))
-            .collect();
-        let misses: Vec<usize> = (0..jobs.len()).filter(|&i| results[i].is_none()).collect();
+            .filter(|o| !matches!(o, Outcome::Cached(_)))
+            .count();
         let mut report = Report {
             warnings: Vec::new(),
             formulas: chapters.iter().map(|(_, f)| f.len()).sum(),
             distinct: jobs.len(),
-            cache_hits: jobs.len() - misses.len(),
-            rendered: misses.len(),
+            cache_hits: jobs.len() - misses,
+            rendered: misses,
         };
 
-        // Render the misses in parallel and store the successes.
-        let miss_jobs: Vec<Job> = misses.iter().map(|&i| jobs[i].clone()).collect();
-        let rendered = render::render_all(&miss_jobs, &options);
-        let fresh: Vec<(&str, &str)> = misses
-            .iter()
-            .zip(&rendered)
-            .filter_map(|(&i, r)| Some((keys[i].as_str(), r.as_ref().ok()?.as_str())))
-            .collect();
-        store.put_all(&fresh);
-        for (&i, result) in misses.iter().zip(rendered) {
-            results[i] = Some(result);
-        }
-        let results: Vec<Result<String, String>> = results
-            .into_iter()
-            .map(|r| r.unwrap_or_else(|| Err("not rendered".to_owned())))
-            .collect();
-
         // Pass 2: splice, in the same chapter order as pass 1.
-        let hide_glyph_text = options.output == config::Output::HtmlAndMathml;
-        let mut inline_markup: Vec<Option<String>> = vec![None; jobs.len()];
+        let mut splice = Splice {
+            deferring: self.deferred.is_some(),
+            options: &options,
+            keys: &keys,
+            outcomes: &outcomes,
+            inline_markup: vec![None; jobs.len()],
+            pending,
+            diagnostics: &mut diagnostics,
+        };
         let mut chapter_iter = chapters.iter();
         book.for_each_chapter_mut(|chapter| {
-            let Some((path, formulas)) = chapter_iter.next() else {
-                return;
-            };
-            if formulas.is_empty() {
-                return;
+            if let Some((path, formulas)) = chapter_iter.next() {
+                let ids = formulas.iter().map(|f| index[&(f.tex.as_str(), f.display)]);
+                splice.chapter(path, &mut chapter.content, formulas, ids);
             }
-            let mut splicer = Splicer::new();
-            for f in formulas {
-                let Some(&i) = index.get(&(f.tex.as_str(), f.display)) else {
-                    continue;
-                };
-                match &results[i] {
-                    Ok(_) if self.deferred.is_some() => {
-                        splicer.replace(f.range.clone(), markup::placeholder(&keys[i], &f.tex))
-                    }
-                    Ok(html) => {
-                        let markup = inline_markup[i]
-                            .get_or_insert_with(|| markup::for_markdown(html, hide_glyph_text));
-                        if f.display && alone_in_paragraph(&chapter.content, &f.range) {
-                            // One HTML block, the paragraph mdBook would have made around it:
-                            // its HTML renderer tokenizes an HTML block once, inline HTML tag
-                            // by tag.
-                            splicer.replace(f.range.clone(), format!("<p>{markup}</p>"))
-                        } else {
-                            splicer.replace(f.range.clone(), markup.as_str())
-                        }
-                    }
-                    Err(message) => {
-                        let d = if options.throw_on_error {
-                            Diagnostic::error("invalid formula")
-                        } else {
-                            splicer
-                                .replace(f.range.clone(), error_markup(&f.tex, message, &options));
-                            Diagnostic::warning("invalid formula, shown in red")
-                        };
-                        diagnostics.push(
-                            d.at(path, &chapter.content, f.range.clone())
-                                .note(format!("KaTeX: {message}")),
-                        );
-                    }
-                }
-            }
-            chapter.content = splicer.apply(&chapter.content);
         });
+        let pending = splice.pending;
         if let Some(deferred) = &self.deferred {
             deferred.insert_all(
                 keys.into_iter()
-                    .zip(results)
-                    .filter_map(|(key, r)| Some((key, r.ok()?))),
+                    .zip(outcomes)
+                    .filter_map(|(key, o)| match o {
+                        Outcome::Cached(html) | Outcome::Rendered(Ok(html)) => Some((key, html)),
+                        _ => None,
+                    }),
             );
+            if let Some(pending) = pending {
+                deferred.push_pending(pending);
+            }
         }
 
         report.warnings = diagnostics.0.clone();
         diagnostics.into_result().map(|()| report)
+    }
+
+    /// What becomes of each job: taken from the cache, or rendered. The misses are rendered in
+    /// the background (the [`Pending`] returned) when the stage defers and they are many, since
+    /// mdBook can then write the pages meanwhile; else here and now.
+    fn outcomes(
+        &self,
+        jobs: &[Job],
+        keys: &[String],
+        options: &MathOptions,
+        cache: &Cache,
+    ) -> (Vec<Outcome>, Option<Pending>) {
+        let store = cached::Store::open(cache);
+        // A miss is marked `Later(0)` until it is rendered or handed to the background.
+        let mut outcomes: Vec<Outcome> = keys
+            .iter()
+            .map(|k| match store.get(k) {
+                Some(html) => Outcome::Cached(html.to_owned()),
+                None => Outcome::Later(0),
+            })
+            .collect();
+        let misses: Vec<usize> = (0..jobs.len())
+            .filter(|&i| matches!(outcomes[i], Outcome::Later(_)))
+            .collect();
+        let miss_jobs: Vec<Job> = misses.iter().map(|&i| jobs[i].clone()).collect();
+        let miss_keys: Vec<String> = misses.iter().map(|&i| keys[i].clone()).collect();
+        if self.deferred.is_some() && misses.len() >= render::MIN_FORMULAS_PER_THREAD {
+            let (miss_jobs, miss_keys) = (miss_jobs.clone(), miss_keys.clone());
+            if let Some(pending) = Pending::spawn(miss_jobs, miss_keys, options, store) {
+                for (n, &i) in misses.iter().enumerate() {
+                    outcomes[i] = Outcome::Later(n);
+                }
+                return (outcomes, Some(pending));
+            }
+        }
+        // Here and now (also when no thread could be started; the store is then read again).
+        let rendered = render::render_all(&miss_jobs, options);
+        cached::Store::open(cache).put_all(&cached::successes(&miss_keys, &rendered));
+        for (&i, result) in misses.iter().zip(rendered) {
+            outcomes[i] = Outcome::Rendered(result);
+        }
+        (outcomes, None)
     }
 
     /// The options of `[preprocessor.<name>]`, with its warnings pushed to `diagnostics`;
@@ -258,6 +251,131 @@ impl MathPreprocessor {
             }
         }
     }
+}
+
+/// Where a distinct formula stands during a run.
+enum Outcome {
+    /// KaTeX's HTML, from the cache.
+    Cached(String),
+    /// Rendered in this run: KaTeX's HTML, or its message.
+    Rendered(Result<String, String>),
+    /// Being rendered in the background, as job `n` of the pending render.
+    Later(usize),
+}
+
+/// The distinct `(TeX, mode)` pairs of the book, in order of first appearance, and the index
+/// of each pair among them.
+fn distinct(chapters: &[(String, Vec<find::Formula>)]) -> (HashMap<(&str, bool), usize>, Vec<Job>) {
+    let mut index: HashMap<(&str, bool), usize> = HashMap::new();
+    let mut jobs: Vec<Job> = Vec::new();
+    for f in chapters.iter().flat_map(|(_, formulas)| formulas) {
+        index.entry((f.tex.as_str(), f.display)).or_insert_with(|| {
+            jobs.push(Job {
+                tex: f.tex.clone(),
+                display: f.display,
+            });
+            jobs.len() - 1
+        });
+    }
+    (index, jobs)
+}
+
+/// Pass 2 of a run: what goes in place of each formula.
+struct Splice<'a> {
+    /// Placeholders (the deferring stage) rather than KaTeX's markup (the inline stage).
+    deferring: bool,
+    options: &'a MathOptions,
+    keys: &'a [String],
+    outcomes: &'a [Outcome],
+    /// The Markdown-safe markup of each job, made once (inline stage).
+    inline_markup: Vec<Option<String>>,
+    /// The render running in the background, told where its formulas are.
+    pending: Option<Pending>,
+    diagnostics: &'a mut Diagnostics,
+}
+
+impl Splice<'_> {
+    /// Replaces each of `formulas` (whose jobs are `ids`) in `content`, the chapter at `path`.
+    fn chapter(
+        &mut self,
+        path: &str,
+        content: &mut String,
+        formulas: &[find::Formula],
+        ids: impl Iterator<Item = usize>,
+    ) {
+        if formulas.is_empty() {
+            return;
+        }
+        // The chapter as it was, for the pending render to report a refused formula.
+        let mut original: Option<(Arc<str>, Arc<str>)> = None;
+        let mut splicer = Splicer::new();
+        for (f, i) in formulas.iter().zip(ids) {
+            let range = f.range.clone();
+            match &self.outcomes[i] {
+                Outcome::Later(job) => {
+                    if let Some(pending) = self.pending.as_mut() {
+                        let (path, content) = original
+                            .get_or_insert_with(|| (Arc::from(path), Arc::from(content.as_str())));
+                        pending.occurs(Occurrence {
+                            job: *job,
+                            path: Arc::clone(path),
+                            content: Arc::clone(content),
+                            range: range.clone(),
+                        });
+                    }
+                    splicer.replace(range, markup::placeholder(&self.keys[i], &f.tex))
+                }
+                Outcome::Cached(_) | Outcome::Rendered(Ok(_)) if self.deferring => {
+                    splicer.replace(range, markup::placeholder(&self.keys[i], &f.tex))
+                }
+                Outcome::Cached(html) | Outcome::Rendered(Ok(html)) => {
+                    let hide_glyph_text = self.options.output == config::Output::HtmlAndMathml;
+                    let markup = self.inline_markup[i]
+                        .get_or_insert_with(|| markup::for_markdown(html, hide_glyph_text));
+                    if f.display && alone_in_paragraph(content, &range) {
+                        // One HTML block, the paragraph mdBook would have made around it: its
+                        // HTML renderer tokenizes an HTML block once, inline HTML tag by tag.
+                        splicer.replace(range, format!("<p>{markup}</p>"))
+                    } else {
+                        splicer.replace(range, markup.as_str())
+                    }
+                }
+                Outcome::Rendered(Err(message)) => {
+                    let (d, markup) =
+                        refused(path, content, range.clone(), &f.tex, message, self.options);
+                    self.diagnostics.push(d);
+                    if let Some(markup) = markup {
+                        splicer.replace(range, markup);
+                    }
+                }
+            }
+        }
+        *content = splicer.apply(content);
+    }
+}
+
+/// What a formula KaTeX refused becomes: an error at its location, or in lenient mode
+/// (`throw-on-error = false`) a warning and the markup that shows its TeX in red.
+pub(crate) fn refused(
+    path: &str,
+    content: &str,
+    range: std::ops::Range<usize>,
+    tex: &str,
+    message: &str,
+    options: &MathOptions,
+) -> (Diagnostic, Option<String>) {
+    let (d, markup) = if options.throw_on_error {
+        (Diagnostic::error("invalid formula"), None)
+    } else {
+        (
+            Diagnostic::warning("invalid formula, shown in red"),
+            Some(error_markup(tex, message, options)),
+        )
+    };
+    (
+        d.at(path, content, range).note(format!("KaTeX: {message}")),
+        markup,
+    )
 }
 
 /// Whether the formula at `range` is a paragraph on its own: it starts a line at column 0

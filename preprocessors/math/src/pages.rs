@@ -9,11 +9,11 @@
 //!   [`install_assets`] only ships and links the stylesheet.
 //! - **deferred** ([`crate::MathPreprocessor::deferred`], what `coursebook build` uses): the
 //!   stage splices a small placeholder, `<cb-math k="KEY">words of the TeX</cb-math>`, and keeps
-//!   the rendered formulas in a [`Deferred`]; after the renderer, [`Deferred::install`] puts
-//!   KaTeX's markup, untouched, in place of each placeholder. mdBook's HTML renderer then never
-//!   parses KaTeX's markup, which is about a hundred times the size of its TeX and was most of a
-//!   warm build's time, and the search index, built from the placeholders, holds the words of
-//!   each formula's TeX once.
+//!   the rendered formulas in a [`crate::Deferred`]; after the renderer,
+//!   [`crate::Deferred::install`] puts KaTeX's markup, untouched, in place of each placeholder.
+//!   mdBook's HTML renderer then never parses KaTeX's markup, which is about a hundred times
+//!   the size of its TeX and was most of a warm build's time, and the search index, built from
+//!   the placeholders, holds the words of each formula's TeX once.
 //!
 //! Either way the stylesheets are linked from the `<head>` of every page that shows a formula,
 //! with the relative prefix of the page's depth, chapter pages and `print.html` alike (mdBook
@@ -26,7 +26,6 @@ use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
 
 /// How a placeholder opens, up to its key.
 pub const PLACEHOLDER_OPEN: &str = "<cb-math k=\"";
@@ -34,53 +33,20 @@ pub const PLACEHOLDER_OPEN: &str = "<cb-math k=\"";
 /// How a placeholder closes.
 pub const PLACEHOLDER_CLOSE: &str = "</cb-math>";
 
-/// The formulas a deferring stage rendered, by key, waiting for the pages the renderer writes.
-///
-/// A cheap handle: clones share the same formulas, so the caller keeps one and gives the other
-/// to [`crate::MathPreprocessor::deferred`]. Every run of the stage adds to it.
-#[derive(Debug, Clone, Default)]
-pub struct Deferred(Arc<Mutex<HashMap<String, String>>>);
-
-impl Deferred {
-    /// An empty set of formulas.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Keeps `markup` (KaTeX's HTML) for the placeholders of `key`.
-    pub(crate) fn insert_all(&self, formulas: impl IntoIterator<Item = (String, String)>) {
-        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        map.extend(formulas);
-    }
-
-    /// How many formulas are kept.
-    pub fn len(&self) -> usize {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).len()
-    }
-
-    /// Whether no formula is kept.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// After the HTML renderer wrote `html_dest`: puts each formula in place of its placeholder
-    /// in every page, then ships and links the assets as [`install_assets`] does. A placeholder
-    /// whose formula is unknown is an `InvalidData` error naming the page.
-    pub fn install(&self, html_dest: &Path) -> io::Result<()> {
-        let formulas = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        finish(html_dest, &formulas)
-    }
-}
-
 /// Ships KaTeX's assets into the HTML output folder `html_dest` (as `katex/`) and links them
 /// from the `<head>` of every page that holds KaTeX markup. Idempotent: a page that already
 /// links the stylesheet is left alone. For the inline stage; a deferring stage's caller uses
-/// [`Deferred::install`].
+/// [`crate::Deferred::install`].
 pub fn install_assets(html_dest: &Path) -> io::Result<()> {
-    finish(html_dest, &HashMap::new())
+    fill_and_link(html_dest, &HashMap::new())
 }
 
-fn finish(html_dest: &Path, formulas: &HashMap<String, String>) -> io::Result<()> {
+/// Ships the assets, then fills the placeholders of every page with `formulas` (by key) and
+/// links the stylesheets from the pages that show a formula.
+pub(crate) fn fill_and_link(
+    html_dest: &Path,
+    formulas: &HashMap<String, String>,
+) -> io::Result<()> {
     write_assets(&html_dest.join(ASSET_DIR))?;
     let pages = html_pages(html_dest)?;
     // Pages are read and rewritten whole (the print page holds every formula of the book):

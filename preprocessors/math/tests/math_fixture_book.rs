@@ -342,3 +342,56 @@ fn broken_dollars_warn_but_build() {
     build(&root).unwrap();
     fs::remove_dir_all(root).unwrap();
 }
+
+/// A chapter with enough distinct formulas for the deferring stage to render them in the
+/// background (see `render::MIN_FORMULAS_PER_THREAD`), and `extra` at its end, on line 3.
+fn many_formulas(extra: &str) -> String {
+    let n = coursebook_math::render::MIN_FORMULAS_PER_THREAD * 2;
+    let formulas: Vec<String> = (0..n).map(|i| format!("$x_{{{i}}}$")).collect();
+    format!("# Many\n\n{} {extra}\n", formulas.join(" "))
+}
+
+#[test]
+fn formulas_rendered_in_the_background_reach_the_pages_and_the_cache() {
+    let root = book("background", "", &many_formulas("and $y$."));
+    build(&root).unwrap();
+    let page = read(&root, "chapter_1.html");
+    let n = coursebook_math::render::MIN_FORMULAS_PER_THREAD * 2;
+    assert_eq!(page.matches("class=\"katex\"").count(), n + 1);
+    assert!(page.contains("<annotation encoding=\"application/x-tex\">x_{7}</annotation>"));
+    assert!(!page.contains("<cb-math"));
+    // The background render wrote its cache entries: the stage alone now renders nothing.
+    let (report, _) = process(&root);
+    // Every formula of the book, `\beta` of the nested chapter too.
+    assert_eq!(
+        (report.rendered, report.cache_hits),
+        (0, n + 2),
+        "{report:?}"
+    );
+    fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn a_formula_refused_in_the_background_fails_the_build_at_its_line() {
+    let chapter = many_formulas("and $\\frac{a}{b} + \\nope$.");
+    let column = chapter.lines().nth(2).unwrap().find("$\\frac").unwrap() + 1;
+    let root = book("background-bad", "", &chapter);
+    let err = build(&root).unwrap_err();
+    assert!(
+        err.contains(&format!("src/chapter_1.md:3:{column}")),
+        "{err}"
+    );
+    assert!(err.contains("Undefined control sequence: \\nope"), "{err}");
+
+    // Lenient: it builds, the formula in red among the others.
+    fs::write(
+        root.join("book.toml"),
+        "[book]\ntitle = \"T\"\n\n[preprocessor.katex]\nthrow-on-error = false\n",
+    )
+    .unwrap();
+    build(&root).unwrap();
+    let page = read(&root, "chapter_1.html");
+    assert_eq!(page.matches("class=\"katex-error\"").count(), 1, "{page}");
+    assert!(page.contains("\\nope"), "{page}");
+    fs::remove_dir_all(root).unwrap();
+}
