@@ -2,7 +2,7 @@
 //!
 //! [`crate::MathPreprocessor::deferred`] splices placeholders (see [`crate::pages`]) and hands
 //! the formulas to a [`Deferred`]: those it had (cached, or rendered on the spot) at once, and,
-//! when a build has many formulas to render, a [`Pending`] render that runs on its own threads
+//! when a build has many formulas to render, a pending render that runs on its own threads
 //! while mdBook renders the pages. [`Deferred::finish`] waits for it and reports the formulas
 //! KaTeX refused, with their file and line; [`Deferred::install`] fills the pages.
 //!

@@ -65,9 +65,10 @@ pub struct Report {
     pub distinct: usize,
     /// Distinct formulas taken from the cache.
     pub cache_hits: usize,
-    /// Distinct formulas rendered by KaTeX in this run.
+    /// Distinct formulas rendered by KaTeX in this run (or being rendered, in the background).
     pub rendered: usize,
-    /// Warnings printed on stderr (lint, lenient errors, options).
+    /// Warnings printed on stderr (lint, lenient errors, options). A formula refused in the
+    /// background is reported later, by [`Deferred::finish`].
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -85,8 +86,11 @@ impl MathPreprocessor {
     }
 
     /// The deferring stage: placeholders go into the chapters and the rendered formulas into
-    /// `formulas`, whose [`Deferred::install`] must run after mdBook's HTML renderer. Faster
-    /// (mdBook never parses KaTeX's markup) and a cleaner search index; see [`pages`].
+    /// `formulas`. After mdBook's HTML renderer, [`Deferred::finish`] reports the formulas
+    /// KaTeX refused (a cold build renders in the background, so a run can succeed before they
+    /// are known) and [`Deferred::install`] fills the pages. Faster (mdBook never parses
+    /// KaTeX's markup, and renders the pages while KaTeX works) and a cleaner search index; see
+    /// [`pages`] and [`deferred`].
     pub fn deferred(name: &str, formulas: &Deferred) -> Self {
         Self {
             name: name.to_owned(),
