@@ -55,16 +55,6 @@ impl Deferred {
         self.state().pending.push(pending);
     }
 
-    /// How many formulas are ready.
-    pub fn len(&self) -> usize {
-        self.state().formulas.len()
-    }
-
-    /// Whether no formula is ready.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Waits for the renders still running and keeps their formulas. The formulas KaTeX refused
     /// are errors with their file, line and KaTeX's message, or in lenient mode warnings
     /// (printed on stderr) and their TeX in red. Calling it again has nothing left to wait for.
@@ -105,7 +95,7 @@ pub(crate) struct Occurrence {
 pub(crate) struct Pending {
     handle: Option<JoinHandle<Vec<Result<String, RenderError>>>>,
     jobs: Arc<Vec<Job>>,
-    keys: Vec<String>,
+    keys: Arc<Vec<String>>,
     occurrences: Vec<Occurrence>,
     options: MathOptions,
 }
@@ -114,17 +104,21 @@ impl Pending {
     /// Starts rendering `jobs` (whose cache keys are `keys`), then stores the successes in
     /// `store`. `None` when no thread can be started: the caller renders on the spot.
     pub fn spawn(
-        jobs: Vec<Job>,
-        keys: Vec<String>,
+        jobs: &Arc<Vec<Job>>,
+        keys: &Arc<Vec<String>>,
         options: &MathOptions,
-        store: cached::Store,
+        store: &Arc<cached::Store>,
     ) -> Option<Self> {
-        let jobs = Arc::new(jobs);
-        let work = (Arc::clone(&jobs), options.clone(), keys.clone());
+        let work = (
+            Arc::clone(jobs),
+            Arc::clone(keys),
+            options.clone(),
+            Arc::clone(store),
+        );
         let handle = thread::Builder::new()
             .name("katex".into())
             .spawn(move || {
-                let (jobs, options, keys) = work;
+                let (jobs, keys, options, store) = work;
                 let rendered = render::render_all(&jobs, &options);
                 store.put_all(&cached::successes(&keys, &rendered));
                 rendered
@@ -132,8 +126,8 @@ impl Pending {
             .ok()?;
         Some(Self {
             handle: Some(handle),
-            jobs,
-            keys,
+            jobs: Arc::clone(jobs),
+            keys: Arc::clone(keys),
             occurrences: Vec::new(),
             options: options.clone(),
         })
@@ -172,11 +166,11 @@ impl Pending {
                 formulas.extend(markup.map(|m| (self.keys[o.job].clone(), m)));
             }
         }
-        let keys = std::mem::take(&mut self.keys);
         formulas.extend(
-            keys.into_iter()
+            self.keys
+                .iter()
                 .zip(rendered)
-                .filter_map(|(key, r)| Some((key, r.ok()?))),
+                .filter_map(|(key, r)| Some((key.clone(), r.ok()?))),
         );
         formulas
     }

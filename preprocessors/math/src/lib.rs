@@ -201,20 +201,22 @@ impl MathPreprocessor {
         let misses: Vec<usize> = (0..jobs.len())
             .filter(|&i| matches!(outcomes[i], Outcome::Later(_)))
             .collect();
-        let miss_jobs: Vec<Job> = misses.iter().map(|&i| jobs[i].clone()).collect();
-        let miss_keys: Vec<String> = misses.iter().map(|&i| keys[i].clone()).collect();
+        let miss_jobs: Arc<Vec<Job>> = Arc::new(misses.iter().map(|&i| jobs[i].clone()).collect());
+        let miss_keys: Arc<Vec<String>> =
+            Arc::new(misses.iter().map(|&i| keys[i].clone()).collect());
+        let store = Arc::new(store);
         if self.deferred.is_some() && misses.len() >= render::MIN_FORMULAS_PER_THREAD {
-            let (miss_jobs, miss_keys) = (miss_jobs.clone(), miss_keys.clone());
-            if let Some(pending) = Pending::spawn(miss_jobs, miss_keys, options, store) {
+            let spawned = Pending::spawn(&miss_jobs, &miss_keys, options, &store);
+            if let Some(pending) = spawned {
                 for (n, &i) in misses.iter().enumerate() {
                     outcomes[i] = Outcome::Later(n);
                 }
                 return (outcomes, Some(pending));
             }
         }
-        // Here and now (also when no thread could be started; the store is then read again).
+        // Here and now (also when no thread could be started).
         let rendered = render::render_all(&miss_jobs, options);
-        cached::Store::open(cache).put_all(&cached::successes(&miss_keys, &rendered));
+        store.put_all(&cached::successes(&miss_keys, &rendered));
         for (&i, result) in misses.iter().zip(rendered) {
             outcomes[i] = Outcome::Rendered(result);
         }
