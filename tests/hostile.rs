@@ -267,3 +267,65 @@ fn a_formula_refused_while_mdbook_writes_the_pages_fails_build_and_check() {
         assert!(!book.path("book").exists(), "{command} left an output");
     }
 }
+
+#[test]
+fn a_book_written_for_mdbook_katex_builds_with_warnings_and_check_refuses_its_bad_formulas() {
+    // What real mdbook-katex books hold: `_` in \text, and a macro KaTeX does not define. The
+    // 150 good formulas make the math stage render in the background on the cold build.
+    let many: Vec<String> = (0..150).map(|i| format!("$y_{{{i}}}$")).collect();
+    let chapter = format!(
+        "# Chapter\n\n{}.\n\nShift: $\\text{{right_shift}}(x)$ and $\\ceil{{x}}$.\n",
+        many.join(" ")
+    );
+    for throw in ["true", "false"] {
+        let book = Fixture::new(
+            &format!("hostile-katex-drop-in-{throw}"),
+            &[
+                (
+                    "book.toml",
+                    &format!("[book]\ntitle = \"T\"\n\n[preprocessor.katex]\nthrow-on-error = {throw}\nerror-color = \"#cc0000\"\n"),
+                ),
+                ("src/SUMMARY.md", "# Summary\n\n- [Chapter](ch.md)\n"),
+                ("src/ch.md", &chapter),
+            ],
+        );
+        // `build`, cold then warm: warnings at the formulas' lines, the TeX in error-color.
+        for run in ["cold", "warm"] {
+            let (code, _, stderr) = book.run(&["build"], LIMIT);
+            let what = format!("throw-on-error = {throw}, {run} build");
+            assert_eq!(code, Some(0), "{what}: {stderr}");
+            assert_eq!(
+                stderr.matches("warning: invalid formula").count(),
+                2,
+                "{what}: {stderr}"
+            );
+            assert!(stderr.contains("--> src/ch.md:5:8"), "{what}: {stderr}");
+            assert!(stderr.contains("--> src/ch.md:5:36"), "{what}: {stderr}");
+            let page = book.read("book/ch.html");
+            assert_eq!(page.matches("class=\"katex-error\"").count(), 2, "{what}");
+            assert!(page.contains("color:#cc0000"), "{what}");
+            assert!(
+                page.contains("\\ceil{x}"),
+                "{what}: the TeX is shown as written"
+            );
+            assert!(
+                page.contains("class=\"katex\""),
+                "{what}: the good formulas render"
+            );
+        }
+        // `check` and `build --deny-warnings` keep them as errors, and write nothing.
+        let before = book.snapshot("book");
+        for args in [&["check"][..], &["build", "--deny-warnings"][..]] {
+            let (code, _, stderr) = book.run(args, LIMIT);
+            let what = format!("throw-on-error = {throw}, {args:?}");
+            assert_eq!(code, Some(1), "{what}: {stderr}");
+            assert_eq!(
+                stderr.matches("error: invalid formula").count(),
+                2,
+                "{what}: {stderr}"
+            );
+            assert!(stderr.contains("--> src/ch.md:5:36"), "{what}: {stderr}");
+            assert_eq!(book.snapshot("book"), before, "{what} changed book/");
+        }
+    }
+}

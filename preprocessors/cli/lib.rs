@@ -18,6 +18,7 @@ pub mod stages;
 use anyhow::{Context, Result};
 use common::Diagnostics;
 use coursebook_compute::Report;
+use math::Strictness;
 use std::path::{Path, PathBuf};
 
 pub use stages::Edition;
@@ -33,11 +34,29 @@ pub struct Built {
     pub report: Report,
 }
 
+/// How strict a build is about what is only a warning by default.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// Every warning is an error (`build --deny-warnings`): a formula KaTeX refuses fails the
+    /// build even in a book written for mdbook-katex, and so does a lint of the math stage.
+    pub deny_warnings: bool,
+}
+
 /// Builds the book at `dir` into `dest` (default: book.toml's `build.build-dir`, `book/`).
 ///
 /// Every edition is built into a staging folder next to `dest`, which replaces `dest` only
 /// when all of them succeeded: a failed build leaves the previous output as it was.
 pub fn build(dir: &Path, dest: Option<&Path>) -> Result<Built> {
+    build_with(dir, dest, BuildOptions::default())
+}
+
+/// [`build`], with `options`.
+pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Result<Built> {
+    let strictness = if options.deny_warnings {
+        Strictness::Warnings
+    } else {
+        Strictness::Configured
+    };
     let root = book_root(dir)?;
     let config = stages::load_config(&root)?;
     let dest = match dest {
@@ -48,11 +67,11 @@ pub fn build(dir: &Path, dest: Option<&Path>) -> Result<Built> {
     let staging = output::Staging::new(&dest)?;
     let mut report = Report::default();
     if editions.is_empty() {
-        report = build_one(&root, None, staging.path())?;
+        report = build_one(&root, None, staging.path(), strictness)?;
     } else {
         for edition in &editions {
-            let edition_report =
-                build_one(&root, Some(edition), &staging.path().join(&edition.name))?;
+            let out = staging.path().join(&edition.name);
+            let edition_report = build_one(&root, Some(edition), &out, strictness)?;
             if !edition_report.checks.is_empty() || report.checks.is_empty() {
                 report = edition_report;
             }
@@ -67,8 +86,13 @@ pub fn build(dir: &Path, dest: Option<&Path>) -> Result<Built> {
     })
 }
 
-fn build_one(root: &Path, edition: Option<&Edition>, out: &Path) -> Result<Report> {
-    let book = stages::load(root, edition, Some(out))?;
+fn build_one(
+    root: &Path,
+    edition: Option<&Edition>,
+    out: &Path,
+    strictness: Strictness,
+) -> Result<Report> {
+    let book = stages::load(root, edition, Some(out), strictness)?;
     book.book.build()?;
     if let Some(formulas) = &book.math {
         // The formulas rendered while mdBook wrote the pages; KaTeX's refusals fail the build.
@@ -84,12 +108,13 @@ fn build_one(root: &Path, edition: Option<&Edition>, out: &Path) -> Result<Repor
 
 /// Runs every stage without rendering: computations, checks, exam structure, math.
 /// Returns the report; check failures are an `Err` holding the [`Diagnostics`], and the
-/// report of what was checked is still returned through `report_out`.
+/// report of what was checked is still returned through `report_out`. A formula KaTeX refuses
+/// is an error here, even in a book written for mdbook-katex, whose `build` only warns.
 pub fn check(dir: &Path, report_out: &mut Report) -> Result<()> {
     let root = book_root(dir)?;
     let config = stages::load_config(&root)?;
     let editions = stages::editions(&config)?;
-    let book = stages::load(&root, editions.first(), None)?;
+    let book = stages::load(&root, editions.first(), None, Strictness::Refusals)?;
     let mut result = book.book.preprocess_book(&stages::CheckOnly).map(|_| ());
     if let (Ok(()), Some(formulas)) = (&result, &book.math) {
         result = formulas.finish().map_err(anyhow::Error::new);

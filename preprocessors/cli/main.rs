@@ -27,6 +27,10 @@ enum Command {
         /// Output folder, instead of book.toml's `build.build-dir`.
         #[arg(short = 'd', long)]
         dest_dir: Option<PathBuf>,
+        /// Treat every warning as an error: a formula KaTeX refuses fails the build even in a
+        /// book written for mdbook-katex (which only warns by default), and so does a lint.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Run the computations and check every written answer, without rendering HTML.
     Check {
@@ -64,8 +68,13 @@ fn main() -> ExitCode {
     coursebook::logging::init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build { dir, dest_dir } => {
-            coursebook::build(&dir, dest_dir.as_deref()).map(|_| ())
+        Command::Build {
+            dir,
+            dest_dir,
+            deny_warnings,
+        } => {
+            let options = coursebook::BuildOptions { deny_warnings };
+            coursebook::build_with(&dir, dest_dir.as_deref(), options).map(|_| ())
         }
         Command::Check { dir, json, junit } => {
             coursebook::check_command(&dir, json.as_deref(), junit.as_deref())

@@ -9,7 +9,7 @@
 use anyhow::{bail, Context, Result};
 use coursebook_compute::{ComputePreprocessor, Report, SharedReport};
 use exam::ExamPreprocessor;
-use math::MathPreprocessor;
+use math::{MathPreprocessor, Strictness};
 use mdbook_driver::config::Config;
 use mdbook_driver::MDBook;
 use std::path::{Path, PathBuf};
@@ -83,8 +83,14 @@ impl LoadedBook {
     }
 }
 
-/// Loads the book at `root` for `edition`, writing into `out` when given.
-pub fn load(root: &Path, edition: Option<&Edition>, out: Option<&Path>) -> Result<LoadedBook> {
+/// Loads the book at `root` for `edition`, writing into `out` when given; its math stage treats
+/// refused formulas and warnings as `strictness` says.
+pub fn load(
+    root: &Path,
+    edition: Option<&Edition>,
+    out: Option<&Path>,
+    strictness: Strictness,
+) -> Result<LoadedBook> {
     let mut config = load_config(root)?;
     if let Some(edition) = edition {
         config.set("preprocessor.exam.edition", &edition.name)?;
@@ -115,7 +121,9 @@ pub fn load(root: &Path, edition: Option<&Edition>, out: Option<&Path>) -> Resul
             }
             _ => {
                 let formulas = math.get_or_insert_with(math::Deferred::new);
-                book.with_preprocessor(MathPreprocessor::deferred(name, formulas));
+                book.with_preprocessor(
+                    MathPreprocessor::deferred(name, formulas).with_strictness(strictness),
+                );
             }
         }
     }
