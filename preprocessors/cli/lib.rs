@@ -32,6 +32,51 @@ pub struct Built {
     pub editions: Vec<Edition>,
     /// The checks of the last edition built that has them (the corrigé).
     pub report: Report,
+    /// Compiler invocations and times of the computations, all editions together.
+    pub computations: coursebook_compute::engine::Stats,
+    /// The formulas of the edition that has the most (the corrigé).
+    pub formulas: math::deferred::Counts,
+    /// How long the build took.
+    pub elapsed: std::time::Duration,
+}
+
+impl Built {
+    /// The closing line of `build`, as Cargo's `Finished`: where each edition went, the answers
+    /// checked, the formulas, whether the computations were compiled or cached, and the time.
+    pub fn summary(&self) -> String {
+        let shown = |p: &Path| {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            p.strip_prefix(&cwd).unwrap_or(p).display().to_string()
+        };
+        let outputs = if self.editions.is_empty() {
+            shown(&self.dest)
+        } else {
+            let each: Vec<String> = self
+                .editions
+                .iter()
+                .map(|e| format!("{} → {}", e.name, shown(&self.dest.join(&e.name))))
+                .collect();
+            each.join(", ")
+        };
+        let c = &self.computations;
+        let computations = match c.compilations {
+            0 => "computations from the cache".to_owned(),
+            n => format!(
+                "computations compiled ({n} rustc run{}, {:.1} s)",
+                if n == 1 { "" } else { "s" },
+                c.compile_time.as_secs_f64()
+            ),
+        };
+        let f = &self.formulas;
+        format!(
+            "{outputs} in {:.1} s: {} answers checked, {} formulas ({} rendered, {} from the cache), {computations}",
+            self.elapsed.as_secs_f64(),
+            self.report.checks.len(),
+            f.formulas,
+            f.distinct - f.cache_hits,
+            f.cache_hits,
+        )
+    }
 }
 
 /// How strict a build is about what is only a warning by default.
@@ -57,6 +102,7 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
     } else {
         Strictness::Configured
     };
+    let started = std::time::Instant::now();
     let root = book_root(dir)?;
     let config = stages::load_config(&root)?;
     let dest = match dest {
@@ -65,33 +111,38 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
     };
     let editions = stages::editions(&config)?;
     let staging = output::Staging::new(&dest)?;
-    let mut report = Report::default();
-    if editions.is_empty() {
-        report = build_one(&root, None, staging.path(), strictness)?;
-    } else {
-        for edition in &editions {
-            let out = staging.path().join(&edition.name);
-            let edition_report = build_one(&root, Some(edition), &out, strictness)?;
-            if !edition_report.checks.is_empty() || report.checks.is_empty() {
-                report = edition_report;
-            }
-        }
-        output::write_landing_page(staging.path(), &config, &editions)?;
-    }
-    staging.commit()?;
-    Ok(Built {
+    let mut built = Built {
         dest,
         editions,
-        report,
-    })
+        report: Report::default(),
+        computations: Default::default(),
+        formulas: Default::default(),
+        elapsed: Default::default(),
+    };
+    if built.editions.is_empty() {
+        build_one(&root, None, staging.path(), strictness, &mut built)?;
+    } else {
+        for edition in &built.editions.clone() {
+            let out = staging.path().join(&edition.name);
+            common::progress::step("Building", format_args!("the {} edition", edition.name));
+            build_one(&root, Some(edition), &out, strictness, &mut built)?;
+        }
+        output::write_landing_page(staging.path(), &config, &built.editions)?;
+    }
+    staging.commit()?;
+    built.elapsed = started.elapsed();
+    Ok(built)
 }
 
+/// Builds one edition (or the book, when it has none) into `out`, and adds what it did to
+/// `built`.
 fn build_one(
     root: &Path,
     edition: Option<&Edition>,
     out: &Path,
     strictness: Strictness,
-) -> Result<Report> {
+    built: &mut Built,
+) -> Result<()> {
     let book = stages::load(root, edition, Some(out), strictness)?;
     book.book.build()?;
     if let Some(formulas) = &book.math {
@@ -102,8 +153,19 @@ fn build_one(
                 .install(&html)
                 .with_context(|| format!("cannot put the formulas into {}", html.display()))?;
         }
+        if formulas.counts().formulas > built.formulas.formulas {
+            built.formulas = formulas.counts();
+        }
     }
-    Ok(book.take_report())
+    let report = book.take_report();
+    let stats = &mut built.computations;
+    stats.compilations += report.stats.compilations;
+    stats.compile_time += report.stats.compile_time;
+    stats.run_time += report.stats.run_time;
+    if !report.checks.is_empty() || built.report.checks.is_empty() {
+        built.report = report;
+    }
+    Ok(())
 }
 
 /// Runs every stage without rendering: computations, checks, exam structure, math.

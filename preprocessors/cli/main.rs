@@ -15,6 +15,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print no progress and no summary, only warnings and errors.
+    #[arg(short, long, global = true)]
+    quiet: bool,
 }
 
 #[derive(Subcommand)]
@@ -65,8 +68,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    coursebook::logging::init();
     let cli = Cli::parse();
+    // A step a line, as Cargo prints them, on a terminal only; the protocol's stdout is mdBook's.
+    let steps = !cli.quiet
+        && !matches!(cli.command, Command::Preprocess { .. })
+        && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    coursebook::logging::init(steps);
     let result = match cli.command {
         Command::Build {
             dir,
@@ -74,7 +81,15 @@ fn main() -> ExitCode {
             deny_warnings,
         } => {
             let options = coursebook::BuildOptions { deny_warnings };
-            coursebook::build_with(&dir, dest_dir.as_deref(), options).map(|_| ())
+            coursebook::build_with(&dir, dest_dir.as_deref(), options).map(|built| {
+                if !cli.quiet {
+                    eprintln!(
+                        "{} {}",
+                        coursebook::logging::verb("Finished"),
+                        built.summary()
+                    );
+                }
+            })
         }
         Command::Check { dir, json, junit } => {
             coursebook::check_command(&dir, json.as_deref(), junit.as_deref())

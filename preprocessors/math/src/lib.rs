@@ -188,6 +188,11 @@ impl MathPreprocessor {
         });
         let pending = splice.pending;
         if let Some(deferred) = &self.deferred {
+            deferred.count(deferred::Counts {
+                formulas: report.formulas,
+                distinct: report.distinct,
+                cache_hits: report.cache_hits,
+            });
             deferred.insert_all(
                 keys.into_iter()
                     .zip(outcomes)
@@ -232,6 +237,16 @@ impl MathPreprocessor {
         let misses: Vec<usize> = (0..jobs.len())
             .filter(|&i| matches!(outcomes[i], Outcome::Later(_)))
             .collect();
+        if !misses.is_empty() {
+            common::progress::step(
+                "Rendering",
+                format_args!(
+                    "{} formulas with KaTeX ({} from the cache)",
+                    misses.len(),
+                    jobs.len() - misses.len()
+                ),
+            );
+        }
         let miss_jobs: Arc<Vec<Job>> = Arc::new(misses.iter().map(|&i| jobs[i].clone()).collect());
         let miss_keys: Arc<Vec<String>> =
             Arc::new(misses.iter().map(|&i| keys[i].clone()).collect());
