@@ -59,7 +59,7 @@ enum Command {
     },
     /// Run one stage as an mdBook preprocessor (for the `mdbook` CLI: `command` in book.toml).
     Preprocess {
-        /// The stage: compute, exam, math (or katex).
+        /// The stage: compute, exam, typography, math (or katex).
         stage: String,
         /// `supports RENDERER`, as mdBook asks before running a preprocessor.
         #[arg(trailing_var_arg = true)]
