@@ -8,6 +8,7 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub mod interface;
 pub mod logging;
 pub mod output;
 pub mod protocol;
@@ -145,6 +146,9 @@ fn build_one(
 ) -> Result<()> {
     let book = stages::load(root, edition, Some(out), strictness)?;
     book.book.build()?;
+    if let Some(html) = book.html_dir() {
+        interface::finish(&book.book.config, &html)?;
+    }
     if let Some(formulas) = &book.math {
         // The formulas rendered while mdBook wrote the pages; KaTeX's refusals fail the build.
         formulas.finish()?;

@@ -104,6 +104,8 @@ pub fn load(
     config.build.create_missing = false;
     check_encoding(&root.join(&config.book.src))?;
     schedule_typography(&mut config)?;
+    let interface = common::cache::cache_root(root).join("interface-fr");
+    crate::interface::prepare(root, &mut config, &interface)?;
     let present: Vec<String> = STAGES
         .iter()
         .filter(|name| config.contains_key(&format!("preprocessor.{name}")))
