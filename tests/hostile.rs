@@ -329,3 +329,59 @@ fn a_book_written_for_mdbook_katex_builds_with_warnings_and_check_refuses_its_ba
         }
     }
 }
+
+#[test]
+fn check_speaks_rustc_json_to_editors_and_annotates_pull_requests_on_github() {
+    let book = Fixture::chapter(
+        "hostile-message-format",
+        "# T\n\n```rust,compute\nlet total = 82;\npublish!(total);\n```\n\nÉté : {{#check total = 83}}.\n",
+    );
+    let (code, stdout, stderr) = book.run(&["check", "--message-format", "json"], LIMIT);
+    assert_eq!(code, Some(1), "{stderr}");
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    let d = &lines[0];
+    assert_eq!(d["$message_type"], "diagnostic");
+    assert_eq!(d["level"], "error");
+    let span = &d["spans"][0];
+    assert_eq!(span["file_name"], "src/ch.md");
+    assert_eq!(
+        (span["line_start"].as_u64(), span["column_start"].as_u64()),
+        (Some(8), Some(7))
+    );
+    assert!(
+        d["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["message"] == "written: 83"),
+        "{d:#}"
+    );
+    assert!(d["rendered"]
+        .as_str()
+        .unwrap()
+        .contains("--> src/ch.md:8:7"));
+
+    // Under GitHub Actions: the human diagnostic, and a workflow command on its line.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        .arg("check")
+        .current_dir(book.path(""))
+        .env("GITHUB_ACTIONS", "true")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--> src/ch.md:8:7"), "{stderr}");
+    let annotation = stdout
+        .lines()
+        .find(|l| l.starts_with("::error "))
+        .unwrap_or_else(|| panic!("no annotation: {stdout}"));
+    assert!(
+        annotation.starts_with("::error file=src/ch.md,line=8,col=7,title="),
+        "{annotation}"
+    );
+    assert!(annotation.contains("%0Awritten: 83"), "{annotation}");
+}

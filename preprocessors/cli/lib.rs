@@ -208,11 +208,31 @@ pub fn check_command(dir: &Path, json: Option<&Path>, junit: Option<&Path>) -> R
         eprintln!("{}", report.stats_line());
     }
     match &result {
+        // stdout is the diagnostics' in JSON mode.
+        Ok(()) if common::emit::format() == common::emit::Format::Json => {
+            eprintln!("{}", report.summary())
+        }
         Ok(()) => println!("{}", report.summary()),
         Err(_) if !report.checks.is_empty() => eprintln!("{}", report.summary()),
         Err(_) => {}
     }
     result
+}
+
+/// Prints `err`: each diagnostic it holds as the front end chose ([`common::emit`]) and a
+/// closing count on stderr, or the chain of causes.
+pub fn report_error(err: &anyhow::Error) {
+    match err.chain().find_map(|e| e.downcast_ref::<Diagnostics>()) {
+        Some(diagnostics) => {
+            for d in &diagnostics.0 {
+                common::emit::emit(d);
+            }
+            let errors = diagnostics.errors();
+            let plural = if errors == 1 { "" } else { "s" };
+            eprintln!("error: the book has {errors} error{plural}");
+        }
+        None => eprintln!("{}", render_error(err)),
+    }
 }
 
 /// The error as the user should read it: the diagnostics as rustc prints them, or the chain

@@ -45,6 +45,10 @@ enum Command {
         /// Write a JUnit XML report (one test case per check) to this file.
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
+        /// How to print errors and warnings: `human`, as rustc does, or `json`, one
+        /// rustc-shaped JSON diagnostic a line on stdout, for editors.
+        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+        message_format: MessageFormat,
     },
     /// Build the book, serve it on localhost, rebuild on change and reload the page.
     Serve {
@@ -67,6 +71,13 @@ enum Command {
     },
 }
 
+/// The shape of diagnostics (see `common::emit`).
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum MessageFormat {
+    Human,
+    Json,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // A step a line, as Cargo prints them, on a terminal only; the protocol's stdout is mdBook's.
@@ -74,6 +85,10 @@ fn main() -> ExitCode {
         && !matches!(cli.command, Command::Preprocess { .. })
         && std::io::IsTerminal::is_terminal(&std::io::stderr());
     coursebook::logging::init(steps);
+    // Under GitHub Actions each diagnostic is also a workflow annotation on its line.
+    common::emit::set_github_annotations(
+        std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true"),
+    );
     let result = match cli.command {
         Command::Build {
             dir,
@@ -91,7 +106,15 @@ fn main() -> ExitCode {
                 }
             })
         }
-        Command::Check { dir, json, junit } => {
+        Command::Check {
+            dir,
+            json,
+            junit,
+            message_format,
+        } => {
+            if message_format == MessageFormat::Json {
+                common::emit::set_format(common::emit::Format::Json);
+            }
             coursebook::check_command(&dir, json.as_deref(), junit.as_deref())
         }
         Command::Serve {
@@ -108,7 +131,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("{}", coursebook::render_error(&err));
+            coursebook::report_error(&err);
             ExitCode::FAILURE
         }
     }

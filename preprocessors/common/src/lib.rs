@@ -10,6 +10,7 @@ pub mod args;
 pub mod cache;
 pub mod diagnostic;
 pub mod directive;
+pub mod emit;
 pub mod html;
 pub mod page;
 pub mod progress;

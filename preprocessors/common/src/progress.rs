@@ -12,7 +12,7 @@ pub const TARGET: &str = "coursebook::progress";
 /// (`Compiling`, `Rendering`), `what` the rest of the line.
 ///
 /// ```
-/// common::progress::step("Rendering", format_args!("{} formulas", 71));
+/// coursebook_common::progress::step("Rendering", format_args!("{} formulas", 71));
 /// ```
 pub fn step(verb: &str, what: impl std::fmt::Display) {
     tracing::info!(target: TARGET, verb, "{what}");
