@@ -1,6 +1,8 @@
 //! Tests of the real book in `src/`: it builds, every answer holds, every written number is
 //! really checked, and the sujet edition holds no answer.
 
+#[path = "book/leaks.rs"]
+mod leaks;
 mod support;
 
 use common::directive::scan;
@@ -381,5 +383,50 @@ fn the_book_builds_both_editions_and_the_sujet_holds_no_answer() {
     assert!(
         has_index,
         "the sujet has a search index, and it was read above"
+    );
+}
+
+/// No answer token reaches the sujet: not its pages, figures, alt texts, captions, titles,
+/// search index, print page or PDF. The tokens come from the build's own checks (see
+/// `book/leaks.rs`), and the same scan run on the corrigé finds them, so it would see a leak.
+#[test]
+fn no_answer_token_reaches_the_sujet() {
+    let out = Fixture::new("book-leaks", &[]);
+    let dest = out.path("book");
+    let built = coursebook::build(Path::new(ROOT), Some(&dest))
+        .map_err(|e| coursebook::render_error(&e))
+        .unwrap();
+    let sources = leaks::Sources::read(Path::new(ROOT), &dest.join("corrige"));
+    let needles = sources.needles(&built.report);
+    assert!(
+        needles.len() > 100,
+        "the answers give tokens to look for: {}",
+        needles.len()
+    );
+    for token in ["82", "0,46", "0.46", "97", "many-to-many"] {
+        assert!(
+            needles.iter().any(|n| n.token == token),
+            "{token} is an answer token"
+        );
+    }
+
+    let corrige = leaks::readable_files(&dest.join("corrige"), None);
+    let seen = leaks::hits(&sources, &needles, &corrige);
+    assert!(
+        seen.iter().any(|h| h.token == "82") && seen.iter().any(|h| h.token == "0,46"),
+        "the scan finds the answers in the corrigé"
+    );
+
+    let pdf = dest.join("sujet.pdf");
+    let sujet = leaks::readable_files(&dest.join("sujet"), pdf.exists().then_some(pdf.as_path()));
+    assert!(sujet.iter().any(|(f, _)| f.starts_with("searchindex")));
+    assert!(sujet.iter().any(|(f, _)| f == "print.html"));
+    let hits = leaks::hits(&sources, &needles, &sujet);
+    let list: Vec<String> = hits.iter().map(ToString::to_string).collect();
+    assert!(
+        hits.is_empty(),
+        "{} answer token(s) in the sujet:\n{}",
+        hits.len(),
+        list.join("\n")
     );
 }
