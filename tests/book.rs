@@ -430,3 +430,78 @@ fn no_answer_token_reaches_the_sujet() {
         list.join("\n")
     );
 }
+
+/// The A4 PDFs of both editions, printed by Chromium: the sujet's text has the header, the 13
+/// questions with their points, the total of 20 and page numbers, and no answer token.
+#[test]
+#[ignore = "needs chromium: run by tests/run"]
+fn the_pdfs_are_a4_with_every_question_and_no_answer() {
+    let out = Fixture::new("book-pdf", &[]);
+    let dest = out.path("book");
+    let built = coursebook::build(Path::new(ROOT), Some(&dest))
+        .map_err(|e| coursebook::render_error(&e))
+        .unwrap();
+    let landing = read(dest.join("index.html"));
+    for name in ["sujet", "corrige"] {
+        let pdf = dest.join(format!("{name}.pdf"));
+        assert!(pdf.is_file(), "{} was not printed", pdf.display());
+        assert!(
+            landing.contains(&format!("href=\"{name}.pdf\"")),
+            "{landing}"
+        );
+        let info = std::process::Command::new("pdfinfo")
+            .arg(&pdf)
+            .output()
+            .unwrap();
+        let info = String::from_utf8_lossy(&info.stdout);
+        assert!(info.contains("(A4)"), "{name}.pdf is not A4: {info}");
+    }
+    let text = std::process::Command::new("pdftotext")
+        .arg(dest.join("sujet.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = leaks::normalize(&String::from_utf8_lossy(&text.stdout));
+    for n in 1..=13 {
+        assert!(
+            text.contains(&format!("Question {n} (")),
+            "question {n} is not on paper"
+        );
+    }
+    for line in [
+        "Examen — 1 h 30",
+        "Les documents sont autorisés.",
+        "Prenez le temps de systématiquement justifier vos réponses !",
+        "Total : 20 points",
+        "Nom et prénom",
+    ] {
+        assert!(text.contains(line), "« {line} » is not on paper");
+    }
+    // Page numbers, « 1 / N » at the foot of each page.
+    let info = std::process::Command::new("pdfinfo")
+        .arg(dest.join("sujet.pdf"))
+        .output()
+        .unwrap();
+    let pages: usize = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pdfinfo gives the page count");
+    let compact = text.replace(' ', "");
+    for page in [1, pages] {
+        assert!(
+            compact.contains(&format!("{page}/{pages}")),
+            "no page number {page}/{pages}"
+        );
+    }
+    let sources = leaks::Sources::read(Path::new(ROOT), &dest.join("corrige"));
+    let needles = sources.needles(&built.report);
+    let pdf = dest.join("sujet.pdf");
+    let on_paper: Vec<_> = leaks::readable_files(&dest.join("sujet"), Some(&pdf))
+        .into_iter()
+        .filter(|(f, _)| f == "sujet.pdf")
+        .collect();
+    assert_eq!(on_paper.len(), 1);
+    let hits = leaks::hits(&sources, &needles, &on_paper);
+    assert!(hits.is_empty(), "answers on paper: {hits:#?}");
+}

@@ -10,6 +10,7 @@
 
 pub mod logging;
 pub mod output;
+pub mod pdf;
 pub mod protocol;
 pub mod reports;
 pub mod serve;
@@ -57,6 +58,7 @@ pub fn build(dir: &Path, dest: Option<&Path>) -> Result<Built> {
                 report = edition_report;
             }
         }
+        pdf::print_editions(staging.path(), &editions)?;
         output::write_landing_page(staging.path(), &config, &editions)?;
     }
     staging.commit()?;
