@@ -146,7 +146,8 @@ fn wrappers(source: &str, block: &Block, id: &str, words: Words) -> (String, Str
         Kind::Answer => ("cb-answer", words.answer().to_owned()),
         Kind::Note { title: None } => ("cb-note", words.note().to_owned()),
         Kind::Note { title: Some(t) } => ("cb-note", format!("{} — {}", words.note(), escape(t))),
-        Kind::Rubric { .. } => ("cb-rubric", words.rubric().to_owned()),
+        // A note to the theme: the answer toggle hides it and reveals it like a note.
+        Kind::Rubric { .. } => ("cb-note cb-rubric", words.rubric().to_owned()),
     };
     if block.inline {
         let open = format!("<span class=\"{class} cb-inline\" id=\"{id}\" title=\"{label}\">");

@@ -244,7 +244,7 @@ fn edition_blocks_and_rubrics_follow_the_edition() {
         corrige.contains("*Accepté aussi* — RUBRIC-ALT"),
         "{corrige}"
     );
-    assert!(corrige.contains("class=\"cb-rubric\""), "{corrige}");
+    assert!(corrige.contains("class=\"cb-note cb-rubric\""), "{corrige}");
     assert!(!corrige.contains("{{#"), "{corrige}");
 
     // Parts that do not add up to the question's points.
