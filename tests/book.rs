@@ -494,6 +494,29 @@ fn the_pdfs_are_a4_with_every_question_and_no_answer() {
             "no page number {page}/{pages}"
         );
     }
+    // No question heading is the last line of a page: it stays with its statement.
+    for name in ["sujet", "corrige"] {
+        let out = std::process::Command::new("pdftotext")
+            .arg(dest.join(format!("{name}.pdf")))
+            .arg("-")
+            .output()
+            .unwrap();
+        let all = leaks::normalize(&String::from_utf8_lossy(&out.stdout));
+        for (i, page) in all.split('\u{c}').enumerate() {
+            let lines: Vec<&str> = page
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.replace(' ', "").contains('/'))
+                .collect();
+            if let Some(last) = lines.last() {
+                assert!(
+                    !(last.starts_with("Question ") && last.ends_with(')')),
+                    "{name}.pdf page {}: « {last} » stands alone at the foot",
+                    i + 1
+                );
+            }
+        }
+    }
     let sources = leaks::Sources::read(Path::new(ROOT), &dest.join("corrige"));
     let needles = sources.needles(&built.report);
     let pdf = dest.join("sujet.pdf");

@@ -111,6 +111,10 @@ pub fn process(
             .collect(),
         Edition::Corrige => HashSet::new(),
     };
+    let parts = match options.edition {
+        Edition::Corrige => rubric_parts(&exams),
+        Edition::Sujet => HashMap::new(),
+    };
     let header = header::render(&options.metadata, options.total, options.edition, words);
     for (page, exam) in pages.iter().zip(&exams) {
         if dropped.contains(&page.key) {
@@ -122,7 +126,7 @@ pub fn process(
         let table = if exam.baremes.is_empty() {
             String::new()
         } else {
-            bareme::table(&questions, &pages, &page.key, words)
+            bareme::table(&questions, &pages, &page.key, &parts, words)
         };
         let generated = edition::Generated {
             bareme: &table,
@@ -157,6 +161,17 @@ pub fn process(
     }
     diagnostics.into_result()?;
     Ok(book)
+}
+
+/// The points of each question's rubric parts, for the corrigé's barème.
+fn rubric_parts(exams: &[PageExam]) -> HashMap<u32, Vec<syntax::Points>> {
+    let mut parts = HashMap::new();
+    for block in exams.iter().flat_map(|e| &e.blocks) {
+        if let (structure::Kind::Rubric { parts: items }, Some(q)) = (&block.kind, block.question) {
+            parts.insert(q, items.iter().filter_map(|p| p.points).collect());
+        }
+    }
+    parts
 }
 
 /// Removes the chapters in `dropped` with their sub-chapters (which would otherwise lose their

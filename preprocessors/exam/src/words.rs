@@ -96,6 +96,11 @@ impl Words {
         }
     }
 
+    /// The barème's column of rubric parts.
+    pub fn detail(self) -> &'static str {
+        self.pick("Detail", "Détail")
+    }
+
     pub fn points_header(self) -> &'static str {
         "Points"
     }
