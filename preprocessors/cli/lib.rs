@@ -34,11 +34,25 @@ pub struct Built {
     pub report: Report,
 }
 
-/// Builds the book at `dir` into `dest` (default: book.toml's `build.build-dir`, `book/`).
+/// Builds the book at `dir` into `dest` (default: book.toml's `build.build-dir`, `book/`),
+/// with the PDFs of its editions (see [`pdf`]).
 ///
 /// Every edition is built into a staging folder next to `dest`, which replaces `dest` only
 /// when all of them succeeded: a failed build leaves the previous output as it was.
 pub fn build(dir: &Path, dest: Option<&Path>) -> Result<Built> {
+    build_with(dir, dest, Paper::Print)
+}
+
+/// Whether a build prints the editions' PDFs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    Print,
+    /// HTML only: `serve` rebuilds on every edit, and printing takes seconds.
+    Skip,
+}
+
+/// [`build`], printing the PDFs or not.
+pub fn build_with(dir: &Path, dest: Option<&Path>, paper: Paper) -> Result<Built> {
     let root = book_root(dir)?;
     let config = stages::load_config(&root)?;
     let dest = match dest {
@@ -58,7 +72,9 @@ pub fn build(dir: &Path, dest: Option<&Path>) -> Result<Built> {
                 report = edition_report;
             }
         }
-        pdf::print_editions(staging.path(), &editions)?;
+        if paper == Paper::Print {
+            pdf::print_editions(staging.path(), &editions)?;
+        }
         output::write_landing_page(staging.path(), &config, &editions)?;
     }
     staging.commit()?;

@@ -27,6 +27,9 @@ enum Command {
         /// Output folder, instead of book.toml's `build.build-dir`.
         #[arg(short = 'd', long)]
         dest_dir: Option<PathBuf>,
+        /// Do not print the editions' PDFs (HTML only).
+        #[arg(long)]
+        no_pdf: bool,
     },
     /// Run the computations and check every written answer, without rendering HTML.
     Check {
@@ -64,8 +67,17 @@ fn main() -> ExitCode {
     coursebook::logging::init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build { dir, dest_dir } => {
-            coursebook::build(&dir, dest_dir.as_deref()).map(|_| ())
+        Command::Build {
+            dir,
+            dest_dir,
+            no_pdf,
+        } => {
+            let paper = if no_pdf {
+                coursebook::Paper::Skip
+            } else {
+                coursebook::Paper::Print
+            };
+            coursebook::build_with(&dir, dest_dir.as_deref(), paper).map(|_| ())
         }
         Command::Check { dir, json, junit } => {
             coursebook::check_command(&dir, json.as_deref(), junit.as_deref())

@@ -45,7 +45,7 @@ pub fn serve(dir: &Path, dest: Option<&Path>, hostname: &str, port: u16) -> Resu
 }
 
 fn rebuild(root: &Path, dest: &Path, version: &AtomicU64) {
-    match crate::build(root, Some(dest)) {
+    match crate::build_with(root, Some(dest), crate::Paper::Skip) {
         Ok(built) => {
             version.fetch_add(1, Ordering::SeqCst);
             eprintln!("Built {} ({})", dest.display(), built.report.summary());
