@@ -410,7 +410,8 @@ fn no_answer_token_reaches_the_sujet() {
         );
     }
 
-    let corrige = leaks::readable_files(&dest.join("corrige"), None);
+    let src = Path::new(ROOT).join("src");
+    let corrige = leaks::readable_files(&dest.join("corrige"), &src, None);
     let seen = leaks::hits(&sources, &needles, &corrige);
     assert!(
         seen.iter().any(|h| h.token == "82") && seen.iter().any(|h| h.token == "0,46"),
@@ -418,7 +419,11 @@ fn no_answer_token_reaches_the_sujet() {
     );
 
     let pdf = dest.join("sujet.pdf");
-    let sujet = leaks::readable_files(&dest.join("sujet"), pdf.exists().then_some(pdf.as_path()));
+    let sujet = leaks::readable_files(
+        &dest.join("sujet"),
+        &src,
+        pdf.exists().then_some(pdf.as_path()),
+    );
     assert!(sujet.iter().any(|(f, _)| f.starts_with("searchindex")));
     assert!(sujet.iter().any(|(f, _)| f == "print.html"));
     let hits = leaks::hits(&sources, &needles, &sujet);
@@ -520,7 +525,8 @@ fn the_pdfs_are_a4_with_every_question_and_no_answer() {
     let sources = leaks::Sources::read(Path::new(ROOT), &dest.join("corrige"));
     let needles = sources.needles(&built.report);
     let pdf = dest.join("sujet.pdf");
-    let on_paper: Vec<_> = leaks::readable_files(&dest.join("sujet"), Some(&pdf))
+    let src = Path::new(ROOT).join("src");
+    let on_paper: Vec<_> = leaks::readable_files(&dest.join("sujet"), &src, Some(&pdf))
         .into_iter()
         .filter(|(f, _)| f == "sujet.pdf")
         .collect();

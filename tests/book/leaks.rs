@@ -332,8 +332,10 @@ pub fn find_token(text: &str, token: &str) -> Vec<usize> {
 }
 
 /// What a reader of each file of the sujet can see: page text with alt, title and aria-label
-/// attributes; the texts of the search index; the sidebar's table of contents; the PDF's text.
-pub fn readable_files(sujet: &Path, pdf: Option<&Path>) -> Vec<(String, String)> {
+/// attributes; the texts of the search index; the sidebar's table of contents; the files the
+/// book's `src/` gives (`src` holds them: mdBook copies them as they are); the PDF's text.
+/// The rest is the theme's and mdBook's code, fonts and styles.
+pub fn readable_files(sujet: &Path, src: &Path, pdf: Option<&Path>) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for file in walkdir::WalkDir::new(sujet)
         .sort_by_file_name()
@@ -364,6 +366,11 @@ pub fn readable_files(sujet: &Path, pdf: Option<&Path>) -> Vec<(String, String)>
                 .and_then(|(_, rest)| rest.split_once("';"))
                 .map_or("", |(html, _)| html);
             html_text(&outline.replace("\\'", "'"))
+        } else if src.join(&rel).is_file() {
+            match std::fs::read_to_string(path) {
+                Ok(text) => text,
+                Err(_) => continue, // an image: no text to read
+            }
         } else {
             continue;
         };

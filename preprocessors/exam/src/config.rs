@@ -104,6 +104,38 @@ fn total(value: &serde_json::Value) -> Option<Points> {
 mod tests {
     use super::*;
 
+    fn options(toml: &str) -> Result<Options, String> {
+        let config: Config = toml.parse().expect("valid TOML");
+        let ctx = PreprocessorContext::new("/book".into(), config, "html".into());
+        Options::from_context(&ctx, "exam")
+    }
+
+    #[test]
+    fn exam_metadata_and_titles_are_read_and_checked() {
+        let toml = "[book]\ntitle = \"T\"\n[preprocessor.exam]\ntotal = 20\ncourse = \"IA\"\nduration = \"1 h 30\"\ninstructions = [\"A.\", \"B !\"]\n[preprocessor.exam.title]\nsujet = \"T — Examen\"\n";
+        let o = options(toml).expect("valid options");
+        assert_eq!(o.metadata.course.as_deref(), Some("IA"));
+        assert_eq!(o.metadata.duration.as_deref(), Some("1 h 30"));
+        assert_eq!(o.metadata.instructions, ["A.", "B !"]);
+        let config: Config = toml.parse().unwrap();
+        assert_eq!(
+            edition_title(&config, "sujet").unwrap().as_deref(),
+            Some("T — Examen")
+        );
+        assert_eq!(edition_title(&config, "corrige").unwrap(), None);
+
+        let err = options("[preprocessor.exam]\ninstructions = 3\n").expect_err("not a list");
+        assert!(
+            err.contains("`preprocessor.exam.instructions` is a list of strings"),
+            "{err}"
+        );
+        let err = options("[preprocessor.exam]\ninstructions = [1]\n").expect_err("not strings");
+        assert!(err.contains("a list of strings"), "{err}");
+        let bad: Config = "[preprocessor.exam.title]\nsujet = 1\n".parse().unwrap();
+        let err = edition_title(&bad, "sujet").expect_err("not a string");
+        assert!(err.contains("`preprocessor.exam.title.sujet`"), "{err}");
+    }
+
     #[test]
     fn totals_from_numbers_and_strings() {
         assert_eq!(total(&serde_json::json!(20)), Some(Points(20_000)));
