@@ -79,14 +79,9 @@ impl Sources {
     pub fn needles(&self, report: &Report) -> Vec<Needle> {
         let mut needles = Vec::new();
         for record in &report.checks {
-            let Some((_, exam)) = self.pages.iter().find(|(p, _)| p.file == record.file) else {
+            let Some((page, exam)) = self.pages.iter().find(|(p, _)| p.file == record.file) else {
                 continue;
             };
-            let (page, _) = self
-                .pages
-                .iter()
-                .find(|(p, _)| p.file == record.file)
-                .unwrap();
             let at = offset(&page.content, record.line, record.column);
             let Some(block) = exam
                 .blocks

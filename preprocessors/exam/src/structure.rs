@@ -1,6 +1,7 @@
-//! The exam as data: each chapter's questions, answers, notes, barèmes and `corrige-only`
-//! mark, found on the Markdown source, then checked across the whole book (numbering 1..N in
-//! reading order, points adding up to the declared total).
+//! The exam as data: each chapter's questions, answers, notes, rubrics, barèmes, headers and
+//! edition blocks (see [`crate::only`]), found on the Markdown source, then checked across the
+//! whole book (numbering 1..N in reading order, points adding up to the declared total, rubric
+//! parts adding up to their question's points).
 //!
 //! Everything is checked before anything is rewritten, and every problem is collected, so
 //! that one build reports all of them with file and line.
