@@ -166,13 +166,21 @@ impl Sources {
     }
 }
 
-/// Answers, notes and fenced code blocks: what the statement of a question does not show.
+/// Answers, notes, rubrics, `{{#corrige-only}}` blocks and fenced code blocks: what the
+/// statement of a question does not show.
 fn hidden_ranges(source: &str, exam: &PageExam) -> Vec<std::ops::Range<usize>> {
     let mut hidden: Vec<_> = exam
         .blocks
         .iter()
         .map(|b| b.open.start..b.close.end)
         .collect();
+    hidden.extend(
+        exam.only
+            .blocks
+            .iter()
+            .filter(|b| b.edition == exam::Edition::Corrige)
+            .map(|b| b.open.start..b.close.end),
+    );
     hidden.extend(
         code_ranges(source)
             .into_iter()
