@@ -86,8 +86,8 @@ pub fn parse(
                 only.chapter_marks.push(d.range.clone());
             }
             (false, None) => open = Some((edition, d.range.clone())),
-            (false, Some((outer, at))) => diagnostics.push(
-                error(
+            (false, Some((outer, at))) => {
+                let mut e = error(
                     format!(
                         "`{{{{#{}}}}}` cannot stand inside another edition block",
                         d.name
@@ -99,8 +99,12 @@ pub fn parse(
                     name_of(*outer),
                     line(source, at.start),
                     name_of(*outer)
-                )),
-            ),
+                ));
+                if *outer == Edition::Corrige {
+                    e = e.note("to leave the whole chapter out of the sujet, write `{{#corrige-only}}` alone, with no `{{#/corrige-only}}` in the chapter");
+                }
+                diagnostics.push(e);
+            }
             (true, Some((outer, _))) if *outer == edition => {
                 if let Some((edition, opening)) = open.take() {
                     only.blocks.push(OnlyBlock {
@@ -127,10 +131,7 @@ pub fn parse(
                 )),
             ),
             (true, None) => diagnostics.push(error(
-                format!(
-                    "`{{{{#{}}}}}` closes a block that was never opened",
-                    d.name
-                ),
+                format!("`{{{{#{}}}}}` closes a block that was never opened", d.name),
                 d.range.clone(),
             )),
         }
