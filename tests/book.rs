@@ -1,6 +1,8 @@
 //! Tests of the real book in `src/`: it builds, every answer holds, every written number is
 //! really checked, and the sujet edition holds no answer.
 
+#[path = "book/leaks.rs"]
+mod leaks;
 mod support;
 
 use common::directive::scan;
@@ -382,4 +384,153 @@ fn the_book_builds_both_editions_and_the_sujet_holds_no_answer() {
         has_index,
         "the sujet has a search index, and it was read above"
     );
+}
+
+/// No answer token reaches the sujet: not its pages, figures, alt texts, captions, titles,
+/// search index, print page or PDF. The tokens come from the build's own checks (see
+/// `book/leaks.rs`), and the same scan run on the corrigé finds them, so it would see a leak.
+#[test]
+fn no_answer_token_reaches_the_sujet() {
+    let out = Fixture::new("book-leaks", &[]);
+    let dest = out.path("book");
+    let built = coursebook::build(Path::new(ROOT), Some(&dest))
+        .map_err(|e| coursebook::render_error(&e))
+        .unwrap();
+    let sources = leaks::Sources::read(Path::new(ROOT), &dest.join("corrige"));
+    let needles = sources.needles(&built.report);
+    assert!(
+        needles.len() > 100,
+        "the answers give tokens to look for: {}",
+        needles.len()
+    );
+    for token in ["82", "0,46", "0.46", "97", "many-to-many"] {
+        assert!(
+            needles.iter().any(|n| n.token == token),
+            "{token} is an answer token"
+        );
+    }
+
+    let src = Path::new(ROOT).join("src");
+    let corrige = leaks::readable_files(&dest.join("corrige"), &src, None);
+    let seen = leaks::hits(&sources, &needles, &corrige);
+    assert!(
+        seen.iter().any(|h| h.token == "82") && seen.iter().any(|h| h.token == "0,46"),
+        "the scan finds the answers in the corrigé"
+    );
+
+    let pdf = dest.join("sujet.pdf");
+    let sujet = leaks::readable_files(
+        &dest.join("sujet"),
+        &src,
+        pdf.exists().then_some(pdf.as_path()),
+    );
+    assert!(sujet.iter().any(|(f, _)| f.starts_with("searchindex")));
+    assert!(sujet.iter().any(|(f, _)| f == "print.html"));
+    let hits = leaks::hits(&sources, &needles, &sujet);
+    let list: Vec<String> = hits.iter().map(ToString::to_string).collect();
+    assert!(
+        hits.is_empty(),
+        "{} answer token(s) in the sujet:\n{}",
+        hits.len(),
+        list.join("\n")
+    );
+}
+
+/// The A4 PDFs of both editions, printed by Chromium: the sujet's text has the header, the 13
+/// questions with their points, the total of 20 and page numbers, and no answer token.
+#[test]
+#[ignore = "needs chromium: run by tests/run"]
+fn the_pdfs_are_a4_with_every_question_and_no_answer() {
+    let out = Fixture::new("book-pdf", &[]);
+    let dest = out.path("book");
+    let built = coursebook::build(Path::new(ROOT), Some(&dest))
+        .map_err(|e| coursebook::render_error(&e))
+        .unwrap();
+    let landing = read(dest.join("index.html"));
+    for name in ["sujet", "corrige"] {
+        let pdf = dest.join(format!("{name}.pdf"));
+        assert!(pdf.is_file(), "{} was not printed", pdf.display());
+        assert!(
+            landing.contains(&format!("href=\"{name}.pdf\"")),
+            "{landing}"
+        );
+        let info = std::process::Command::new("pdfinfo")
+            .arg(&pdf)
+            .output()
+            .unwrap();
+        let info = String::from_utf8_lossy(&info.stdout);
+        assert!(info.contains("(A4)"), "{name}.pdf is not A4: {info}");
+    }
+    let text = std::process::Command::new("pdftotext")
+        .arg(dest.join("sujet.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = leaks::normalize(&String::from_utf8_lossy(&text.stdout));
+    for n in 1..=13 {
+        assert!(
+            text.contains(&format!("Question {n} (")),
+            "question {n} is not on paper"
+        );
+    }
+    for line in [
+        "Examen — 1 h 30",
+        "Les documents sont autorisés.",
+        "Prenez le temps de systématiquement justifier vos réponses !",
+        "Total : 20 points",
+        "Nom et prénom",
+    ] {
+        assert!(text.contains(line), "« {line} » is not on paper");
+    }
+    // Page numbers, « 1 / N » at the foot of each page.
+    let info = std::process::Command::new("pdfinfo")
+        .arg(dest.join("sujet.pdf"))
+        .output()
+        .unwrap();
+    let pages: usize = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pdfinfo gives the page count");
+    let compact = text.replace(' ', "");
+    for page in [1, pages] {
+        assert!(
+            compact.contains(&format!("{page}/{pages}")),
+            "no page number {page}/{pages}"
+        );
+    }
+    // No question heading is the last line of a page: it stays with its statement.
+    for name in ["sujet", "corrige"] {
+        let out = std::process::Command::new("pdftotext")
+            .arg(dest.join(format!("{name}.pdf")))
+            .arg("-")
+            .output()
+            .unwrap();
+        let all = leaks::normalize(&String::from_utf8_lossy(&out.stdout));
+        for (i, page) in all.split('\u{c}').enumerate() {
+            let lines: Vec<&str> = page
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.replace(' ', "").contains('/'))
+                .collect();
+            if let Some(last) = lines.last() {
+                assert!(
+                    !(last.starts_with("Question ") && last.ends_with(')')),
+                    "{name}.pdf page {}: « {last} » stands alone at the foot",
+                    i + 1
+                );
+            }
+        }
+    }
+    let sources = leaks::Sources::read(Path::new(ROOT), &dest.join("corrige"));
+    let needles = sources.needles(&built.report);
+    let pdf = dest.join("sujet.pdf");
+    let src = Path::new(ROOT).join("src");
+    let on_paper: Vec<_> = leaks::readable_files(&dest.join("sujet"), &src, Some(&pdf))
+        .into_iter()
+        .filter(|(f, _)| f == "sujet.pdf")
+        .collect();
+    assert_eq!(on_paper.len(), 1);
+    let hits = leaks::hits(&sources, &needles, &on_paper);
+    assert!(hits.is_empty(), "answers on paper: {hits:#?}");
 }

@@ -69,7 +69,11 @@ pub fn serve(dir: &Path, dest: Option<&Path>, hostname: &str, port: u16) -> Resu
 }
 
 fn rebuild(root: &Path, dest: &Path, status: &Shared) {
-    match crate::build(root, Some(dest)) {
+    let options = crate::BuildOptions {
+        paper: crate::Paper::Skip,
+        ..Default::default()
+    };
+    match crate::build_with(root, Some(dest), options) {
         Ok(built) => {
             let mut status = lock(status);
             status.version += 1;
