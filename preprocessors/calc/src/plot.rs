@@ -14,7 +14,7 @@ use crate::figure::{base64, Figure};
 use crate::mixmatch::{average, sharpen};
 use crate::probability::{entropy, softmax};
 use crate::temperature::{power_temperature, softmax_temperature};
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, ArrayView1};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -572,6 +572,117 @@ pub fn sharpening_plot(predictions: &[Array1<f64>], t: f64) -> Figure {
             h(&sharp)
         ),
     )
+}
+
+/// Images (rows of `side × side` intensities in `[0, 1]`) tiled as a grey PNG with an alpha
+/// channel: `grid` is one row of tiles per slice, each tile `side` pixels, a transparent
+/// one-pixel gap between tiles so that the page shows through in either theme. Intensities
+/// outside `[0, 1]` (a reconstruction may overshoot) are clamped.
+fn tiles_png(grid: &[Vec<ArrayView1<f32>>], side: usize) -> Vec<u8> {
+    let cols = grid.iter().map(Vec::len).max().unwrap_or(0);
+    let (w, h) = (cols * (side + 1) - 1, grid.len() * (side + 1) - 1);
+    let mut pixels = vec![0u8; w * h * 2];
+    for (r, row) in grid.iter().enumerate() {
+        for (c, image) in row.iter().enumerate() {
+            for (k, &v) in image.iter().enumerate() {
+                let (y, x) = (r * (side + 1) + k / side, c * (side + 1) + k % side);
+                let at = 2 * (y * w + x);
+                pixels[at] = (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+                pixels[at + 1] = 255;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, w as u32, h as u32);
+        encoder.set_color(png::ColorType::GrayscaleAlpha);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_compression(png::Compression::High);
+        let mut writer = encoder
+            .write_header()
+            .expect("tiles_png: writing to memory cannot fail");
+        writer
+            .write_image_data(&pixels)
+            .expect("tiles_png: the buffer has the announced size");
+    }
+    out
+}
+
+/// The rows of `images`, as views.
+fn rows(images: &Array2<f32>) -> Vec<ArrayView1<'_, f32>> {
+    images.rows().into_iter().collect()
+}
+
+/// Figures 3 to 5: images and their reconstructions by an autoencoder, as in the exam. Two
+/// panels, the training set on the left and the test set on the right; in each, the images
+/// given (one per row) on top and their reconstructions below, one column per image. Images
+/// are square rows of intensities in `[0, 1]` (white ink on black); each set's
+/// reconstructions come in the same order as its originals. The pictures are PNGs (one per
+/// panel, pixels enlarged without smoothing) in an SVG frame whose labels use
+/// `currentColor`. `alt` describes the figure for readers who cannot see it.
+///
+/// # Panics
+/// If an original and its reconstructions differ in shape, or the images are not square.
+///
+/// ```
+/// use coursebook_calc::plot::reconstruction_figure;
+/// use ndarray::Array2;
+/// let a = Array2::from_elem((10, 16), 0.5f32);
+/// let fig = reconstruction_figure((&a, &a), (&a, &a), "deux panneaux");
+/// assert!(fig.data.contains("entraînement") && fig.data.contains("reconstructions"));
+/// ```
+pub fn reconstruction_figure(
+    train: (&Array2<f32>, &Array2<f32>),
+    test: (&Array2<f32>, &Array2<f32>),
+    alt: &str,
+) -> Figure {
+    let side = (train.0.ncols() as f64).sqrt().round() as usize;
+    assert_eq!(
+        side * side,
+        train.0.ncols(),
+        "reconstruction_figure: images must be square"
+    );
+    for (original, rebuilt) in [train, test] {
+        assert_eq!(
+            original.dim(),
+            rebuilt.dim(),
+            "reconstruction_figure: shapes differ"
+        );
+    }
+    let columns = train.0.nrows().max(test.0.nrows());
+    let zoom = 3.0;
+    let panel_w = (columns * (side + 1) - 1) as f64 * zoom;
+    let panel_h = (2 * (side + 1) - 1) as f64 * zoom;
+    let (left, top, gap) = (118.0, 30.0, 28.0);
+    let mut svg = Svg::new(left + 2.0 * panel_w + gap + 8.0, top + panel_h + 8.0);
+    for (i, ((original, rebuilt), title)) in [(train, "entraînement"), (test, "test")]
+        .into_iter()
+        .enumerate()
+    {
+        let x = left + i as f64 * (panel_w + gap);
+        let png = tiles_png(&[rows(original), rows(rebuilt)], side);
+        svg.raw(&format!(
+            "<image x=\"{x}\" y=\"{top}\" width=\"{panel_w}\" height=\"{panel_h}\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" href=\"data:image/png;base64,{}\"/>",
+            base64(&png)
+        ));
+        svg.bold(x + panel_w / 2.0, top / 2.0, title, 14.0, Anchor::Middle);
+    }
+    let row_h = (side + 1) as f64 * zoom;
+    svg.text(
+        left - 10.0,
+        top + row_h / 2.0,
+        "originales",
+        13.0,
+        Anchor::End,
+    );
+    svg.text(
+        left - 10.0,
+        top + row_h * 1.5,
+        "reconstructions",
+        13.0,
+        Anchor::End,
+    );
+    svg.finish(alt)
 }
 
 #[cfg(test)]
