@@ -46,11 +46,11 @@ pub mod prelude {
     pub use crate::attention::{
         attention, attention_weights, causal_mask, causal_self_attention, dot_attention,
         dot_scores, full_mask, masked_attention, masked_attention_weights, scaled_dot_attention,
-        self_attention,
+        self_attention, AttentionLayer,
     };
     pub use crate::autoencoder::{train_all, Autoencoder, Training};
     pub use crate::images::{DigitSet, PIXELS};
-    pub use crate::mixmatch::{average, sharpen, MIXMATCH_K, MIXMATCH_T};
+    pub use crate::mixmatch::{average, sharpen, unlabelled_loss, MIXMATCH_K, MIXMATCH_T};
     pub use crate::params::{dense_params, MultiHeadAttention, ParamCount};
     pub use crate::probability::{argmax, argmax1, entropy, entropy_bits, softmax};
     pub use crate::sequence::{shift_for_next_char, spectrogram_sequence, Mapping, SequenceShape};
