@@ -344,7 +344,7 @@ pub fn line_plot(series: &[Series], x_label: &str, y_label: &str, alt: &str) -> 
 
 /// A grouped bar chart, 640 × 360: one group of bars per category (x axis), one bar per
 /// series inside each group (series `g` in [`PALETTE`] colour `g`), each bar labelled with its
-/// value at 2 decimals. `groups` are `(legend label, one value per category)`.
+/// value (see [`bar_label`]). `groups` are `(legend label, one value per category)`.
 ///
 /// # Panics
 /// If a group does not have one value per category.
@@ -429,7 +429,7 @@ pub fn grouped_bars(
                 });
             chart
                 .draw_series(values.iter().enumerate().map(|(i, &v)| {
-                    Text::new(fr(v, 2), (left(i) + width / 2.0, v), value_font.clone())
+                    Text::new(bar_label(v), (left(i) + width / 2.0, v), value_font.clone())
                 }))
                 .expect("grouped_bars: drawing to a string");
         }
@@ -533,6 +533,27 @@ pub fn attention_scores_plot(keys: &Array2<f64>, query: &Array1<f64>) -> Figure 
             describe(&scaled)
         ),
     )
+}
+
+/// The label of a bar: two decimals, or three when the value has exactly three (0,275 stays
+/// 0,275 instead of rounding to 0,28, so that a figure shows the digits the text uses).
+///
+/// ```
+/// use coursebook_calc::plot::bar_label;
+/// assert_eq!(bar_label(0.275), "0,275");
+/// assert_eq!(bar_label(0.55), "0,55");
+/// assert_eq!(bar_label(0.25 / 0.38), "0,66");
+/// ```
+pub fn bar_label(v: f64) -> String {
+    let exact_at = |decimals: i32| {
+        let scaled = v * 10f64.powi(decimals);
+        (scaled - scaled.round()).abs() < 1e-9
+    };
+    if !exact_at(2) && exact_at(3) {
+        fr(v, 3)
+    } else {
+        fr(v, 2)
+    }
 }
 
 /// Q13: MixMatch's label guessing as bars, one group per class: the model's `predictions` on
