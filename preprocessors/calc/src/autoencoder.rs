@@ -376,9 +376,9 @@ mod tests {
         let (_, grads) = ae.gradients(flat, 4);
         let eps = 1e-2f32;
         let (mut diff2, mut norm2) = (0.0f64, 0.0f64);
-        for l in 0..ae.layers.len() {
-            let count = ae.layers[l].weights.len() + ae.layers[l].bias.len();
-            for p in 0..count {
+        for (l, grad) in grads.iter().enumerate() {
+            let analytic: Vec<f32> = grad.weights.iter().chain(&grad.bias).copied().collect();
+            for (p, &analytic) in analytic.iter().enumerate() {
                 let shifted = |delta: f32| {
                     let mut ae = ae.clone();
                     let layer = &mut ae.layers[l];
@@ -391,13 +391,7 @@ mod tests {
                     ae.gradients(flat, 4).0
                 };
                 let numeric = (shifted(eps) - shifted(-eps)) / (2.0 * f64::from(eps));
-                let nw = grads[l].weights.len();
-                let analytic = f64::from(if p < nw {
-                    grads[l].weights[p]
-                } else {
-                    grads[l].bias[p - nw]
-                });
-                diff2 += (numeric - analytic).powi(2);
+                diff2 += (numeric - f64::from(analytic)).powi(2);
                 norm2 += numeric.powi(2);
             }
         }
