@@ -751,6 +751,24 @@ mod tests {
     }
 
     #[test]
+    fn reconstruction_tiles_put_originals_above_and_leave_gaps_transparent() {
+        // Two 2 × 2 images: the first all ink, the second all background.
+        let originals = array![[1.0f32, 1.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0]];
+        let rebuilt = originals.mapv(|v| 1.0 - v);
+        let png = tiles_png(&[rows(&originals), rows(&rebuilt)], 2);
+        let (w, h, px) = decode(&png);
+        assert_eq!((w, h), (5, 5));
+        let at = |x: usize, y: usize| (px[2 * (y * 5 + x)], px[2 * (y * 5 + x) + 1]);
+        assert_eq!(at(0, 0), (255, 255)); // original 1: ink, opaque
+        assert_eq!(at(3, 0), (0, 255)); // original 2: background, opaque
+        assert_eq!(at(0, 3), (0, 255)); // its reconstruction, below
+        assert_eq!(at(2, 0).1, 0); // the gap between columns is transparent
+        assert_eq!(at(0, 2).1, 0); // and between rows
+        let fig = reconstruction_figure((&originals, &rebuilt), (&originals, &rebuilt), "alt");
+        assert_eq!(fig.data.matches("<image").count(), 2);
+    }
+
+    #[test]
     fn viridis_is_monotone_in_lightness() {
         let lum = |v: f64| {
             let [r, g, b] = viridis(v);
