@@ -4,7 +4,7 @@
 //! sharpening (Q13).
 //!
 //! Axes and text use `currentColor` (they follow the reader's light or dark theme and print),
-//! data use the [`PALETTE`](crate::diagram::PALETTE); labels are in French with a decimal
+//! data use the [`PALETTE`]; labels are in French with a decimal
 //! comma. Output is deterministic: same data, same bytes.
 
 use crate::attention::{dot_attention, scaled_dot_attention};
