@@ -534,3 +534,204 @@ fn the_pdfs_are_a4_with_every_question_and_no_answer() {
     let hits = leaks::hits(&sources, &needles, &on_paper);
     assert!(hits.is_empty(), "answers on paper: {hits:#?}");
 }
+
+/// An edit of a computation's input or intermediate step, and the published booleans it must
+/// flip: `(file, text found exactly once, replacement, booleans)`.
+type Witness = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+
+/// For each boolean the book checks (`vrai` / `faux`), an edit upstream of its definition that
+/// changes it. A boolean that no upstream edit can change depends on no computed value: it
+/// proves nothing, and has no place here.
+const BOOLEAN_WITNESSES: &[Witness] = &[
+    (
+        "src/partie1.md",
+        "let h_exam: Vec<f64> = temperatures.iter().map(|&t| entropy(&power_temperature(&p, t)))",
+        "let h_exam: Vec<f64> = temperatures.iter().map(|&t| entropy(&softmax_temperature(&logits, t)))",
+        &["exam_entropy_falls"],
+    ),
+    (
+        "src/partie1.md",
+        "let h_usual: Vec<f64> = temperatures.iter().map(|&t| entropy(&softmax_temperature(&logits, t)))",
+        "let h_usual: Vec<f64> = temperatures.iter().map(|&t| entropy(&power_temperature(&p, t)))",
+        &["usual_entropy_rises"],
+    ),
+    (
+        "src/partie1.md",
+        "&softmax_temperature(&logits, 0.5))",
+        "&softmax_temperature(&logits, 2.0))",
+        &["exponent_is_inverse"],
+    ),
+    (
+        "src/partie2.md",
+        "let scores = dot_attention(&keys, &query);",
+        "let scores = dot_attention(&keys, &(-&query));",
+        &["same_order"],
+    ),
+    (
+        "src/partie2.md",
+        "let via_layer = layer.call(&x, &x);",
+        "let via_layer = layer.call(&x, &x.slice(s![..;-1, ..]));",
+        &["q8_same"],
+    ),
+    (
+        "src/partie2.md",
+        "let sentence_1 = \"To be or not to [mask], that is the question.\";",
+        "let sentence_1 = \"To be or not to be, that is the [mask].\";",
+        &["needs_right_1"],
+    ),
+    (
+        "src/partie2.md",
+        "let sentence_2 = \"To be or not to be, that is the [mask].\";",
+        "let sentence_2 = \"To be or not to be, that is [mask] question.\";",
+        &["needs_right_2"],
+    ),
+    (
+        "src/partie2.md",
+        "let sigmoid = 1.0 / (1.0 + (-a).exp());",
+        "let sigmoid = 1.0 / (1.0 + a.exp());",
+        &["sigmoid_is_softmax"],
+    ),
+    (
+        "src/partie3.md",
+        "let sharpened = sharpen(&averaged, t);",
+        "let sharpened = sharpen(&averaged, 2.0);",
+        &[
+            "entropy_decreased",
+            "uses_entropy_minimisation",
+            "sharpen_is_exam_temperature",
+        ],
+    ),
+    (
+        "src/partie3.md",
+        "let k = MIXMATCH_K;",
+        "let k = MIXMATCH_K - 1;",
+        &["uses_augmentation"],
+    ),
+    (
+        "src/partie3.md",
+        "assert_eq!(predictions.len(), k);",
+        "assert_eq!(predictions.len(), k + 1);",
+        &[],
+    ),
+    (
+        "src/partie3.md",
+        "unlabelled_loss(&predictions, &sharpen(&averaged, 1.0));",
+        "unlabelled_loss(&predictions, &sharpen(&averaged, t));",
+        &["uses_consistency"],
+    ),
+    (
+        "src/partie3.md",
+        "let hard_guess = sharpen(&averaged, 0.05);",
+        "let hard_guess = sharpen(&averaged, 0.5);",
+        &["uses_pseudo_labels"],
+    ),
+    (
+        "src/annexes/conventions.md",
+        "let p1 = power_temperature(&p, 1.0);",
+        "let p1 = power_temperature(&p, 1.5);",
+        &["t1_unchanged"],
+    ),
+    (
+        "src/annexes/conventions.md",
+        "&softmax_temperature(&logits, 1.0 / t)",
+        "&softmax_temperature(&logits, t)",
+        &["inverse_everywhere"],
+    ),
+    (
+        "src/annexes/conventions.md",
+        "let scaled = scaled_dot_attention(&keys, &query);",
+        "let scaled = scaled_dot_attention(&keys, &(-&query));",
+        &["same_winner"],
+    ),
+    (
+        "src/annexes/conventions.md",
+        "let (input_dim, key_dim, heads) = (5, 2, 2);",
+        "let (input_dim, key_dim, heads) = (6, 2, 2);",
+        &["pytorch_accepts_5"],
+    ),
+];
+
+/// The names of the booleans the book checks (`{{#check NAME = vrai}}` or `faux`).
+fn checked_booleans() -> HashSet<String> {
+    let mut names = HashSet::new();
+    for file in chapters() {
+        let source = read(Path::new(ROOT).join(&file));
+        for d in scan(&source, &["check"]).directives {
+            if let Some((name, written)) = d.args.split_once('=') {
+                if ["vrai", "faux", "true", "false"].contains(&written.trim()) {
+                    names.insert(name.trim().to_string());
+                }
+            }
+        }
+    }
+    names
+}
+
+/// Every published boolean that the book checks depends on a computed value: each has a
+/// witness (an edit of an input or intermediate step, never of the line that defines it), and
+/// with every witness applied at once the build refuses each of them. A new boolean without a
+/// witness, or a witness that no longer changes its boolean, fails this test.
+#[test]
+fn every_checked_boolean_depends_on_a_computation() {
+    let witnessed: HashSet<String> = BOOLEAN_WITNESSES
+        .iter()
+        .flat_map(|w| w.3.iter().map(|b| b.to_string()))
+        .collect();
+    let checked = checked_booleans();
+    let mut missing: Vec<_> = checked.difference(&witnessed).collect();
+    missing.sort();
+    assert!(missing.is_empty(), "booleans with no witness: {missing:?}");
+    let mut stale: Vec<_> = witnessed.difference(&checked).collect();
+    stale.sort();
+    assert!(
+        stale.is_empty(),
+        "witnesses of booleans the book no longer checks: {stale:?}"
+    );
+
+    let book = copy_of_the_book("book-booleans");
+    let files: HashSet<&str> = BOOLEAN_WITNESSES.iter().map(|w| w.0).collect();
+    for file in files {
+        let source = book.read(file);
+        // Every edit is located in the untouched text, then applied from the end.
+        let mut edits: Vec<(usize, &str, &str)> = Vec::new();
+        for (_, from, to, booleans) in BOOLEAN_WITNESSES.iter().filter(|w| w.0 == file) {
+            assert_eq!(
+                source.matches(from).count(),
+                1,
+                "{file}: `{from}` must occur once"
+            );
+            for name in *booleans {
+                assert!(
+                    !from.contains(name) && !to.contains(name),
+                    "the witness of `{name}` edits its own definition: `{from}`"
+                );
+            }
+            edits.push((source.find(from).unwrap(), from, to));
+        }
+        edits.sort();
+        let mut text = source.clone();
+        for (at, from, to) in edits.into_iter().rev() {
+            text.replace_range(at..at + from.len(), to);
+        }
+        book.write(file, &text);
+    }
+    let (report, result) = book.check();
+    let err = result.expect_err("the edited computations change the booleans");
+    for name in &checked {
+        let record = report
+            .checks
+            .iter()
+            .find(|c| &c.expression == name)
+            .unwrap_or_else(|| panic!("no check of `{name}` in the report:\n{err}"));
+        assert!(
+            !record.holds,
+            "`{name}` ({}:{}) did not change when its inputs did: {:?}",
+            record.file, record.line, record.computed
+        );
+    }
+}
