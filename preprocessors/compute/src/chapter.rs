@@ -42,7 +42,7 @@ pub fn process(
         .iter()
         .map(|&i| pages[i].content.as_str())
         .collect();
-    let values = engine::evaluate(&code, &sources, cache, options.timeout, &mut report.stats)
+    let values = engine::evaluate(&code, &sources, cache, options, &mut report.stats)
         .map_err(mdbook_preprocessor::errors::Error::new)?;
     let mut values_of = vec![ChapterValues::new(); pages.len()];
     for (values, &i) in values.into_iter().zip(&with_code) {
@@ -179,7 +179,7 @@ fn rewrite_page(
             _ => {
                 let anchor = format!("cb-check-{checks}");
                 checks += 1;
-                match Claim::parse(d.args) {
+                match Claim::parse_in(d.args, options.locale) {
                     Ok(claim) => {
                         let (record, block) =
                             check(page, source, d.range.clone(), &claim, values, anchor, words);
@@ -281,7 +281,11 @@ fn mismatch(
         .at(&page.file, source, range)
         .note(format!("written: {}", claim.text));
     if let Some(computed) = &record.computed {
-        d = d.note(format!("computed: {} = {computed}", record.expression));
+        d = d.note(format!(
+            "computed: {} = {}",
+            record.expression,
+            crate::format::printable(computed)
+        ));
     }
     if let Some(at) = &record.published_at {
         d = d.note(format!("published at {at}"));

@@ -20,6 +20,7 @@ pub mod program;
 pub mod render;
 pub mod report;
 pub mod runner;
+pub mod scope;
 pub mod toolchain;
 pub mod written;
 

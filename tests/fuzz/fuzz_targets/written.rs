@@ -17,8 +17,8 @@ fuzz_target!(|input: (f64, i64, &str)| {
     };
     let values = [
         Value::Float(x),
-        Value::Int(n),
-        Value::List(vec![Value::Float(x), Value::Int(n)]),
+        Value::Int(n.into()),
+        Value::List(vec![Value::Float(x), Value::Int(n.into())]),
         Value::Str(text.to_owned()),
     ];
     for value in &values {
