@@ -7,6 +7,7 @@ use crate::compare::{self, Rule};
 use crate::config::Options;
 use crate::engine::{self, ChapterValues, Published};
 use crate::format::format_value;
+use crate::includes::LineMap;
 use crate::program::ChapterCode;
 use crate::render::{self, Words};
 use crate::report::{CheckRecord, Report};
@@ -42,8 +43,13 @@ pub fn process(
         .iter()
         .map(|&i| pages[i].content.as_str())
         .collect();
+    // Errors inside an `{{#include}}`d file are reported at that file's own lines.
+    let maps: Vec<LineMap> = pages
+        .iter()
+        .filter_map(|p| LineMap::of(&options.root, &p.file, &p.content))
+        .collect();
     let values = engine::evaluate(&code, &sources, cache, options, &mut report.stats)
-        .map_err(mdbook_preprocessor::errors::Error::new)?;
+        .map_err(|d| mdbook_preprocessor::errors::Error::new(LineMap::relocate_all(&maps, d)))?;
     let mut values_of = vec![ChapterValues::new(); pages.len()];
     for (values, &i) in values.into_iter().zip(&with_code) {
         values_of[i] = values;
@@ -73,12 +79,17 @@ pub fn process(
         }
         rewritten.push((page.key.clone(), rewrite.content));
     }
+    for check in &mut report.checks {
+        if let Some(map) = maps.iter().find(|m| m.chapter() == check.file) {
+            map.relocate_place(&mut check.file, &mut check.line);
+        }
+    }
     for index in tables {
         let (key, content) = &mut rewritten[index];
         let table = render::verification_table(&report.checks, &to_root(key), words);
         *content = content.replace(VERIFICATION_PLACEHOLDER, &table);
     }
-    crate::finish(diagnostics)?;
+    crate::finish(LineMap::relocate_all(&maps, diagnostics))?;
     Ok(rewritten)
 }
 
