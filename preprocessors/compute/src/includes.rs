@@ -89,7 +89,13 @@ impl LineMap {
 
 /// Appends `text` to `expanded`, recording that its lines start at line `first` of `file`.
 /// A line already begun (text after a directive on the same line) keeps its first origin.
-fn push(expanded: &mut String, origins: &mut Vec<(String, usize)>, text: &str, file: &str, first: usize) {
+fn push(
+    expanded: &mut String,
+    origins: &mut Vec<(String, usize)>,
+    text: &str,
+    file: &str,
+    first: usize,
+) {
     let mut line = first;
     let mut at_line_start = expanded.is_empty() || expanded.ends_with('\n');
     for c in text.chars() {
