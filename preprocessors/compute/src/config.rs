@@ -12,7 +12,7 @@ pub struct Options {
     /// 10 by default).
     pub timeout: Duration,
     /// Longest rustc may take to compile the book's computations (`compile-timeout`, in
-    /// seconds; 300 by default): a `const` evaluated at compile time can keep it busy forever.
+    /// seconds; 120 by default): a `const` evaluated at compile time can keep it busy forever.
     pub compile_timeout: Duration,
     /// Decimal separator of values shown with `{{#value}}` (`decimal`; `,` for French books).
     pub decimal: char,
@@ -39,7 +39,7 @@ impl Options {
             Err(e) => Err(format!("book.toml: `{}`: {e}", key(name))),
         };
         let timeout = seconds("timeout", 10.0)?;
-        let compile_timeout = seconds("compile-timeout", 300.0)?;
+        let compile_timeout = seconds("compile-timeout", 120.0)?;
         let decimal = match ctx.config.get::<String>(&key("decimal")) {
             Ok(None) => {
                 if french {

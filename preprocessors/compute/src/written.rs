@@ -306,7 +306,8 @@ fn split_decimals<'a>(
 }
 
 /// The digits of an integer part with its thousands separators removed, or `None` when the
-/// groups are not of three digits (`1 00`, `12,34`). English also groups with `,`.
+/// groups are not of three digits (`1 00`, `12,34`) or start with a zero. English also groups
+/// with `,`.
 fn ungroup(int_part: &str, locale: Locale) -> Option<String> {
     let is_separator =
         |c: char| GROUP_SPACES.contains(&c) || (locale == Locale::English && c == ',');
@@ -314,14 +315,16 @@ fn ungroup(int_part: &str, locale: Locale) -> Option<String> {
         return Some(int_part.to_owned());
     }
     let groups: Vec<&str> = int_part.split(is_separator).collect();
-    let well_formed = groups.iter().enumerate().all(|(i, g)| {
-        let size_ok = if i == 0 {
-            (1..=3).contains(&g.len())
-        } else {
-            g.len() == 3
-        };
-        size_ok && g.chars().all(|c| c.is_ascii_digit())
-    });
+    // `0,460` is no grouping: thousands never start with a zero.
+    let well_formed = !groups[0].starts_with('0')
+        && groups.iter().enumerate().all(|(i, g)| {
+            let size_ok = if i == 0 {
+                (1..=3).contains(&g.len())
+            } else {
+                g.len() == 3
+            };
+            size_ok && g.chars().all(|c| c.is_ascii_digit())
+        });
     well_formed.then(|| groups.concat())
 }
 
@@ -380,6 +383,7 @@ mod tests {
         assert_eq!(en("30,000").unwrap(), num(30000, 0));
         assert_eq!(en("1,234,567.25").unwrap(), num(123456725, 2));
         assert_eq!(en("0,46").unwrap(), num(46, 2));
+        assert_eq!(en("0,460").unwrap(), num(460, 3));
         assert_eq!(en("−1,000").unwrap(), num(-1000, 0));
         assert!(en("1.234,5").is_err());
         assert!(en("12,34.5").is_err());
