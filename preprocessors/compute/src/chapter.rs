@@ -48,8 +48,9 @@ pub fn process(
         .iter()
         .filter_map(|p| LineMap::of(&options.root, &p.file, &p.content))
         .collect();
-    let values = engine::evaluate(&code, &sources, cache, options, &mut report.stats)
+    let evaluation = engine::evaluate(&code, &sources, cache, options, &mut report.stats)
         .map_err(|d| mdbook_preprocessor::errors::Error::new(LineMap::relocate_all(&maps, d)))?;
+    let values = evaluation.values;
     let mut values_of = vec![ChapterValues::new(); pages.len()];
     for (values, &i) in values.into_iter().zip(&with_code) {
         values_of[i] = values;
@@ -90,6 +91,10 @@ pub fn process(
         *content = content.replace(VERIFICATION_PLACEHOLDER, &table);
     }
     crate::finish(LineMap::relocate_all(&maps, diagnostics))?;
+    // Cached only once every check of the stage held: a failed build leaves the cache alone.
+    if let Some(pending) = evaluation.pending {
+        pending.store(cache);
+    }
     Ok(rewritten)
 }
 

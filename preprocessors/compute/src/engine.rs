@@ -41,6 +41,32 @@ pub struct Stats {
     pub run_time: Duration,
 }
 
+/// The values of a book's computations, and what to store in the cache once the stage knows
+/// the build can use them.
+pub struct Evaluation {
+    /// Each chapter's published values, in the order of the chapters given.
+    pub values: Vec<ChapterValues>,
+    /// The results of a fresh run, not yet stored: a build that fails (a wrong answer, say)
+    /// leaves the cache as it was.
+    pub pending: Option<Pending>,
+}
+
+/// A cache entry waiting for the build to succeed.
+pub struct Pending {
+    key: String,
+    entry: Entry,
+}
+
+impl Pending {
+    /// Stores the entry; a failure to write only costs a compilation next time.
+    pub fn store(self, cache: &Cache) {
+        let json = serde_json::to_vec(&self.entry).expect("events serialize");
+        if let Err(e) = cache.put(&self.key, &json) {
+            eprintln!("warning: cannot store computation results in the cache: {e}");
+        }
+    }
+}
+
 /// Computes the values of every chapter, in the order of `chapters`.
 ///
 /// `sources` gives each chapter's Markdown, to quote lines in diagnostics.
@@ -50,9 +76,12 @@ pub fn evaluate(
     cache: &Cache,
     options: &Options,
     stats: &mut Stats,
-) -> Result<Vec<ChapterValues>, Diagnostics> {
+) -> Result<Evaluation, Diagnostics> {
     if chapters.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Evaluation {
+            values: Vec::new(),
+            pending: None,
+        });
     }
     check_scopes(chapters, sources)?;
     let program = Program::generate(chapters);
@@ -64,21 +93,22 @@ pub fn evaluate(
         .add(MAIN_RS)
         .finish();
     if let Some(events) = cached_events(cache, &key, &options.root) {
-        return collect_values(&program, chapters, sources, &events);
+        return Ok(Evaluation {
+            values: collect_values(&program, chapters, sources, &events)?,
+            pending: None,
+        });
     }
     let events = compile_and_run(&program, chapters, sources, &lib, cache, options, stats)?;
     let values = collect_values(&program, chapters, sources, &events)?;
-    // Only a run whose every block ran to its end, with values that make sense, is stored: a
-    // failure is never cached.
+    // Only a run whose every block ran to its end, with values that make sense, is kept.
     let entry = Entry {
         inputs: hash_inputs(&events, &options.root),
         events,
     };
-    let json = serde_json::to_vec(&entry).expect("events serialize");
-    if let Err(e) = cache.put(&key, &json) {
-        eprintln!("warning: cannot store computation results in the cache: {e}");
-    }
-    Ok(values)
+    Ok(Evaluation {
+        values,
+        pending: Some(Pending { key, entry }),
+    })
 }
 
 /// Refuses, at its line, a block whose braces would break out of its chapter's function.
