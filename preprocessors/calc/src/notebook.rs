@@ -56,6 +56,14 @@ pub struct Integer {
 }
 
 impl Integer {
+    /// The integer with this sign and magnitude (zero is never negative).
+    pub fn new(negative: bool, magnitude: u128) -> Integer {
+        Integer {
+            negative: negative && magnitude != 0,
+            magnitude,
+        }
+    }
+
     /// Whether the integer is below zero.
     pub fn is_negative(self) -> bool {
         self.negative
@@ -135,10 +143,7 @@ impl std::str::FromStr for Integer {
         let magnitude: u128 = digits
             .parse()
             .map_err(|_| format!("`{text}` is not an integer"))?;
-        Ok(Integer {
-            negative: negative && magnitude != 0,
-            magnitude,
-        })
+        Ok(Integer::new(negative, magnitude))
     }
 }
 

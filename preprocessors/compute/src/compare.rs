@@ -133,8 +133,9 @@ fn compare_integer(
         unreachable!("called on numbers only");
     };
     // `82.0` claims 82 at one decimal: the written value times 10^decimals is the mantissa.
-    let scale = 10i128.pow(decimals);
-    let holds = mantissa % scale == 0 && computed.to_i128() == Some(mantissa / scale);
+    let scale = 10u128.pow(decimals);
+    let holds = mantissa.magnitude() % scale == 0
+        && Integer::new(mantissa.is_negative(), mantissa.magnitude() / scale) == computed;
     if holds {
         return Ok(());
     }
@@ -268,6 +269,9 @@ mod tests {
         assert!(check("9223372036854775807", max).is_err());
         let min = Value::Int(i128::MIN.into());
         assert!(check("-170141183460469231731687303715884105728", min).is_ok());
+        let top = Value::Int(u128::MAX.into());
+        assert!(check("340282366920938463463374607431768211455", top.clone()).is_ok());
+        assert!(check("340282366920938463463374607431768211454", top).is_err());
         assert!(check("82.5", Value::Int(82.into())).is_err());
     }
 

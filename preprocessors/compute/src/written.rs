@@ -11,6 +11,7 @@
 //! Spaces (plain, no-break, narrow no-break, thin) separate thousands in both. A number that
 //! mixes the two separators against the book's usage is refused rather than guessed.
 
+use coursebook_calc::notebook::Integer;
 use std::fmt;
 
 /// What a written answer claims.
@@ -19,7 +20,7 @@ pub enum Written {
     /// A number written with `decimals` digits after the separator: it stands for the integer
     /// `mantissa × 10^-decimals` exactly, which lets the checker compare without float noise.
     Number {
-        mantissa: i128,
+        mantissa: Integer,
         decimals: u32,
     },
     Bool(bool),
@@ -65,8 +66,9 @@ impl Written {
     ///
     /// ```
     /// use coursebook_compute::written::Written;
-    /// assert_eq!(Written::parse("0,46").unwrap(), Written::Number { mantissa: 46, decimals: 2 });
-    /// assert_eq!(Written::parse("46 %").unwrap(), Written::Number { mantissa: 46, decimals: 2 });
+    /// let n = |m: i32, d| Written::Number { mantissa: m.into(), decimals: d };
+    /// assert_eq!(Written::parse("0,46").unwrap(), n(46, 2));
+    /// assert_eq!(Written::parse("46 %").unwrap(), n(46, 2));
     /// assert_eq!(Written::parse("\"many-to-one\"").unwrap(), Written::Str("many-to-one".into()));
     /// ```
     pub fn parse(text: &str) -> Result<Written, ParseError> {
@@ -77,7 +79,7 @@ impl Written {
     ///
     /// ```
     /// use coursebook_compute::written::{Locale, Written};
-    /// let n = |m, d| Written::Number { mantissa: m, decimals: d };
+    /// let n = |m: i32, d| Written::Number { mantissa: m.into(), decimals: d };
     /// assert_eq!(Written::parse_in("30,000", Locale::English).unwrap(), n(30000, 0));
     /// assert_eq!(Written::parse_in("30,000", Locale::French).unwrap(), n(30000, 3));
     /// assert_eq!(Written::parse_in("30\u{202f}000", Locale::French).unwrap(), n(30000, 0));
@@ -112,7 +114,7 @@ impl Written {
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Written::Number { mantissa, decimals } => {
-                Some(*mantissa as f64 / 10f64.powi(*decimals as i32))
+                Some(mantissa.to_f64() / 10f64.powi(*decimals as i32))
             }
             _ => None,
         }
@@ -126,11 +128,11 @@ impl Written {
         };
         let digits = format!(
             "{:0>width$}",
-            mantissa.unsigned_abs(),
+            mantissa.magnitude(),
             width = decimals as usize + 1
         );
         let (int, frac) = digits.split_at(digits.len() - decimals as usize);
-        let sign = if mantissa < 0 { "-" } else { "" };
+        let sign = if mantissa.is_negative() { "-" } else { "" };
         Some(if frac.is_empty() {
             format!("{sign}{int}")
         } else {
@@ -232,18 +234,12 @@ fn parse_number(text: &str, locale: Locale) -> Result<Written, ParseError> {
     }
     let mut decimals = u32::try_from(frac_part.len()).map_err(|_| invalid())?;
     let digits = format!("{int_part}{frac_part}");
-    let too_long = || {
+    let magnitude: u128 = digits.parse().map_err(|_| {
         ParseError(format!(
-            "`{text}` has more digits than this checker compares (38)"
+            "`{text}` has more digits than this checker compares (those of a u128)"
         ))
-    };
-    let magnitude: u128 = digits.parse().map_err(|_| too_long())?;
-    let mantissa = if negative {
-        0i128.checked_sub_unsigned(magnitude)
-    } else {
-        i128::try_from(magnitude).ok()
-    }
-    .ok_or_else(too_long)?;
+    })?;
+    let mantissa = Integer::new(negative, magnitude);
     if percent {
         decimals += 2;
     }
@@ -333,7 +329,10 @@ mod tests {
     use super::*;
 
     fn num(mantissa: i128, decimals: u32) -> Written {
-        Written::Number { mantissa, decimals }
+        Written::Number {
+            mantissa: mantissa.into(),
+            decimals,
+        }
     }
 
     #[test]
