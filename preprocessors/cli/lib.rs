@@ -18,6 +18,7 @@ pub mod serve;
 pub mod stages;
 
 use anyhow::{Context, Result};
+use common::housekeeping::{self, CacheLock};
 use common::Diagnostics;
 use coursebook_compute::Report;
 use math::Strictness;
@@ -125,6 +126,10 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
     };
     let editions = stages::editions(&config)?;
     let staging = output::Staging::new(&dest)?;
+    let cache = common::cache::cache_root(&root);
+    let lock = CacheLock::shared(&cache)
+        .with_context(|| format!("cannot lock the cache {}", cache.display()))?;
+    let wall_started = std::time::SystemTime::now();
     let mut built = Built {
         dest,
         editions,
@@ -147,6 +152,8 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
         output::write_landing_page(staging.path(), &config, &built.editions)?;
     }
     staging.commit()?;
+    drop(lock);
+    forget_unused(&cache, wall_started);
     built.elapsed = started.elapsed();
     Ok(built)
 }
@@ -196,13 +203,45 @@ pub fn check(dir: &Path, report_out: &mut Report) -> Result<()> {
     let root = book_root(dir)?;
     let config = stages::load_config(&root)?;
     let editions = stages::editions(&config)?;
+    let cache = common::cache::cache_root(&root);
+    let lock = CacheLock::shared(&cache)
+        .with_context(|| format!("cannot lock the cache {}", cache.display()))?;
+    let wall_started = std::time::SystemTime::now();
     let book = stages::load(&root, editions.first(), None, Strictness::Refusals)?;
     let mut result = book.book.preprocess_book(&stages::CheckOnly).map(|_| ());
     if let (Ok(()), Some(formulas)) = (&result, &book.math) {
         result = formulas.finish().map_err(anyhow::Error::new);
     }
     *report_out = book.take_report();
+    drop(book);
+    drop(lock);
+    if result.is_ok() {
+        forget_unused(&cache, wall_started);
+    }
     result
+}
+
+/// After a successful build or check: the cache keeps what the last builds used, and no more
+/// (see [`common::housekeeping`]). A failure to prune costs disk, not the build.
+fn forget_unused(cache: &Path, started: std::time::SystemTime) {
+    match housekeeping::prune(cache, started) {
+        Ok(p) if p.entries > 0 => common::progress::step(
+            "Pruned",
+            format_args!(
+                "{} unused cache entries ({} KiB)",
+                p.entries,
+                p.bytes / 1024
+            ),
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!("cannot prune the cache {}: {e}", cache.display()),
+    }
+}
+
+/// `coursebook clean`: empties the book's cache, once no build uses it.
+pub fn clean(dir: &Path) -> Result<u64> {
+    let cache = common::cache::cache_root(&book_root(dir)?);
+    housekeeping::clean(&cache).with_context(|| format!("cannot empty {}", cache.display()))
 }
 
 /// `coursebook check`: prints the one-line summary and writes the requested reports, whether

@@ -53,6 +53,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
+    /// Empty the book's cache (`target/coursebook/`, or `$COURSEBOOK_CACHE_DIR`), once no build
+    /// uses it.
+    Clean {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Build the book, serve it on localhost, rebuild on change and reload the page.
     Serve {
         #[arg(default_value = ".")]
@@ -129,6 +135,15 @@ fn main() -> ExitCode {
             }
             coursebook::check_command(&dir, json.as_deref(), junit.as_deref())
         }
+        Command::Clean { dir } => coursebook::clean(&dir).map(|freed| {
+            if !cli.quiet {
+                eprintln!(
+                    "{} {} KiB of cache",
+                    coursebook::logging::verb("Removed"),
+                    freed / 1024
+                );
+            }
+        }),
         Command::Serve {
             dir,
             port,

@@ -11,6 +11,7 @@ pub mod cache;
 pub mod diagnostic;
 pub mod directive;
 pub mod emit;
+pub mod housekeeping;
 pub mod html;
 pub mod page;
 pub mod progress;
