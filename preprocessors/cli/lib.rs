@@ -8,6 +8,7 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub mod guard;
 pub mod logging;
 pub mod output;
 pub mod protocol;
@@ -36,14 +37,12 @@ pub struct Built {
 /// Builds the book at `dir` into `dest` (default: book.toml's `build.build-dir`, `book/`).
 ///
 /// Every edition is built into a staging folder next to `dest`, which replaces `dest` only
-/// when all of them succeeded: a failed build leaves the previous output as it was.
+/// when all of them succeeded: a failed build leaves the previous output as it was. An output
+/// folder that would replace the book's own files is refused first ([`guard::destination`]).
 pub fn build(dir: &Path, dest: Option<&Path>) -> Result<Built> {
     let root = book_root(dir)?;
     let config = stages::load_config(&root)?;
-    let dest = match dest {
-        Some(d) => absolute(d)?,
-        None => root.join(&config.build.build_dir),
-    };
+    let dest = guard::destination(&root, &config, dest)?;
     let editions = stages::editions(&config)?;
     let staging = output::Staging::new(&dest)?;
     let mut report = Report::default();

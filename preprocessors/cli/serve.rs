@@ -21,10 +21,7 @@ const RELOAD_SCRIPT: &str = "<script>(function(){var v=null;function poll(){fetc
 pub fn serve(dir: &Path, dest: Option<&Path>, hostname: &str, port: u16) -> Result<()> {
     let root = std::path::absolute(dir)?;
     let config = crate::stages::load_config(&root)?;
-    let dest = match dest {
-        Some(d) => std::path::absolute(d)?,
-        None => root.join(&config.build.build_dir),
-    };
+    let dest = crate::guard::destination(&root, &config, dest)?;
     let version = Arc::new(AtomicU64::new(0));
     rebuild(&root, &dest, &version);
     let server = tiny_http::Server::http((hostname, port))

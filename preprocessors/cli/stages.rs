@@ -96,6 +96,7 @@ pub fn load(root: &Path, edition: Option<&Edition>, out: Option<&Path>) -> Resul
     // error here, and nothing is ever written into src/.
     config.build.create_missing = false;
     check_encoding(&root.join(&config.book.src))?;
+    crate::guard::chapters_inside_src(root, &config)?;
     let present: Vec<String> = STAGES
         .iter()
         .filter(|name| config.contains_key(&format!("preprocessor.{name}")))
