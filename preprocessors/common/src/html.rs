@@ -1,11 +1,13 @@
 //! HTML escaping for text that a computation or an author's directive puts into a page.
 
 /// Escapes `&`, `<`, `>`, `"` and `'` so that `text` shows as itself in element content and in
-/// attribute values alike.
+/// attribute values alike; and `{`, so that computed text never reads as a directive
+/// (`{{#/answer}}`) to a stage that runs after the one that wrote it.
 ///
 /// ```
 /// assert_eq!(coursebook_common::html::escape("<b>\"x\" & y</b>"),
 ///            "&lt;b&gt;&quot;x&quot; &amp; y&lt;/b&gt;");
+/// assert_eq!(coursebook_common::html::escape("{{#/answer}}"), "&#123;&#123;#/answer}}");
 /// ```
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -16,6 +18,7 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '{' => out.push_str("&#123;"),
             _ => out.push(c),
         }
     }

@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod directive;
 pub mod html;
 pub mod page;
+pub mod place;
 pub mod splice;
 
 pub use diagnostic::{Diagnostic, Diagnostics};

@@ -13,6 +13,7 @@ use crate::report::{CheckRecord, Report};
 use common::cache::Cache;
 use common::directive::scan;
 use common::page::{page_of, to_root};
+use common::place::{container_prefix, continue_lines, Place, Places};
 use common::{Diagnostic, Diagnostics, Splicer};
 use coursebook_calc::notebook::Value;
 use mdbook_preprocessor::errors::Result;
@@ -117,6 +118,7 @@ fn rewrite_page(
         );
     }
     let found = scan(source, DIRECTIVES);
+    let places = Places::of(source);
     for range in &found.unterminated {
         diagnostics.push(
             Diagnostic::error("this directive is not closed with `}}` on the same line").at(
@@ -131,6 +133,18 @@ fn rewrite_page(
     for d in &found.directives {
         let at =
             |message: String| Diagnostic::error(message).at(&page.file, source, d.range.clone());
+        let place = places.at(d.range.start);
+        if place == Place::Math && d.name != "value" {
+            diagnostics.push(
+                at(format!("a {} cannot stand inside a formula", d.name)).note(
+                    "help: close the formula before the directive: `$n$ = {{#check n = 82}}`",
+                ),
+            );
+            continue;
+        }
+        // A replacement of several lines continues the block quote or list item it is in.
+        let contained =
+            |text: String| continue_lines(&text, &container_prefix(source, d.range.start));
         match d.name {
             "figure" => match figure_args(d.args).and_then(|args| {
                 let figure = match lookup(values, &args.path)? {
@@ -151,7 +165,7 @@ fn rewrite_page(
                     *ctx.figures = number;
                     splicer.replace(
                         d.range.clone(),
-                        render::figure(&figure, number, &args.caption, words),
+                        contained(render::figure(&figure, number, &args.caption, words)),
                     );
                 }
                 Err(message) => diagnostics.push(at(message)),
@@ -169,10 +183,20 @@ fn rewrite_page(
             {
                 Ok((show, published)) => {
                     let text = format_value(&published, options.decimal, show.digits);
-                    splicer.replace(
-                        d.range.clone(),
-                        render::value(&text, &show.path.to_string(), words),
-                    );
+                    if place != Place::Math {
+                        splicer.replace(
+                            d.range.clone(),
+                            render::value(&text, &show.path.to_string(), words),
+                        );
+                    } else if is_finite_number(&published) {
+                        splicer.replace(d.range.clone(), render::number_in_math(&text));
+                    } else {
+                        diagnostics.push(at(format!(
+                            "`{}` is {}: only a number can be shown inside a formula",
+                            show.path,
+                            compare::kind(&published)
+                        )));
+                    }
                 }
                 Err(message) => diagnostics.push(at(message)),
             },
@@ -193,10 +217,11 @@ fn rewrite_page(
                                 problem,
                             ));
                         }
-                        splicer.replace(
-                            d.range.clone(),
-                            render::check(&record, block.as_deref(), words),
-                        );
+                        let shown = match place {
+                            Place::Heading | Place::LinkText => render::check_plain(&record, words),
+                            _ => render::check(&record, block.as_deref(), words),
+                        };
+                        splicer.replace(d.range.clone(), shown);
                         report.checks.push(record);
                     }
                     Err(e) => diagnostics.push(at(format!("malformed check: {e}"))),
@@ -209,6 +234,15 @@ fn rewrite_page(
         content: splicer.apply(source),
         touched,
         has_verification,
+    }
+}
+
+/// Whether `value` is a number that can be typeset inside a formula.
+fn is_finite_number(value: &Value) -> bool {
+    match value {
+        Value::Int(_) => true,
+        Value::Float(x) => x.is_finite(),
+        _ => false,
     }
 }
 
