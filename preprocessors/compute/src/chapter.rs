@@ -157,7 +157,7 @@ fn rewrite_page(
                         ))
                     }
                 };
-                check_figure(&figure, &args.path)?;
+                let figure = checked_figure(figure, &args.path)?;
                 Ok((args, figure))
             }) {
                 Ok((args, figure)) => {
@@ -414,9 +414,13 @@ fn figure_args(args: &str) -> Result<FigureArgs, String> {
     })
 }
 
-/// A figure must stay small, and an SVG must not carry scripts: a page shows it inline.
-fn check_figure(figure: &coursebook_calc::figure::Figure, path: &ValuePath) -> Result<(), String> {
-    use coursebook_calc::figure::MAX_FIGURE_BYTES;
+/// A figure must stay small, and an SVG is held to an allow-list (no script, no handler, no
+/// `javascript:`): a page shows it inline. Returns the figure as the page may show it.
+fn checked_figure(
+    figure: coursebook_calc::figure::Figure,
+    path: &ValuePath,
+) -> Result<coursebook_calc::figure::Figure, String> {
+    use coursebook_calc::figure::{sanitized_svg, FigureFormat, MAX_FIGURE_BYTES};
     if figure.size() > MAX_FIGURE_BYTES {
         return Err(format!(
             "figure `{path}` weighs {} KB, above the {} KB limit",
@@ -424,16 +428,9 @@ fn check_figure(figure: &coursebook_calc::figure::Figure, path: &ValuePath) -> R
             MAX_FIGURE_BYTES / 1024
         ));
     }
-    let lower = figure.data.to_ascii_lowercase();
-    let scripted = lower.contains("<script")
-        || lower.contains("javascript:")
-        || lower
-            .split(|c: char| c.is_whitespace())
-            .any(|w| w.starts_with("on") && w.contains('='));
-    if scripted {
-        return Err(format!(
-            "figure `{path}` contains a script or an event handler, which a page will not run"
-        ));
+    if figure.format != FigureFormat::Svg {
+        return Ok(figure);
     }
-    Ok(())
+    let data = sanitized_svg(&figure.data).map_err(|why| format!("figure `{path}`: {why}"))?;
+    Ok(coursebook_calc::figure::Figure { data, ..figure })
 }
