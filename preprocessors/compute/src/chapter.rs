@@ -134,12 +134,8 @@ fn rewrite_page(
         let at =
             |message: String| Diagnostic::error(message).at(&page.file, source, d.range.clone());
         let place = places.at(d.range.start);
-        if place == Place::Math && d.name != "value" {
-            diagnostics.push(
-                at(format!("a {} cannot stand inside a formula", d.name)).note(
-                    "help: close the formula before the directive: `$n$ = {{#check n = 82}}`",
-                ),
-            );
+        if let Some((message, help)) = misplaced(d.name, place) {
+            diagnostics.push(at(message).note(help));
             continue;
         }
         // A replacement of several lines continues the block quote or list item it is in.
@@ -234,6 +230,23 @@ fn rewrite_page(
         content: splicer.apply(source),
         touched,
         has_verification,
+    }
+}
+
+/// Why directive `name` cannot stand at `place`, with a hint: inside a formula only a value
+/// can (as TeX); a figure or the verification table is a block, which a heading or a link's
+/// text cannot hold.
+fn misplaced(name: &str, place: Place) -> Option<(String, &'static str)> {
+    match (name, place) {
+        ("value", _) | (_, Place::Text) | ("check", Place::Heading | Place::LinkText) => None,
+        (_, Place::Math) => Some((
+            format!("a {name} cannot stand inside a formula"),
+            "help: close the formula before the directive: `$n$ = {{#check n = 82}}`",
+        )),
+        (_, Place::Heading | Place::LinkText) => Some((
+            format!("a {name} cannot stand in a heading or in a link's text"),
+            "help: put it in a paragraph of its own",
+        )),
     }
 }
 
@@ -433,4 +446,24 @@ fn checked_figure(
     }
     let data = sanitized_svg(&figure.data).map_err(|why| format!("figure `{path}`: {why}"))?;
     Ok(coursebook_calc::figure::Figure { data, ..figure })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_are_refused_where_only_inline_text_fits() {
+        for place in [Place::Text, Place::Heading, Place::LinkText, Place::Math] {
+            assert_eq!(misplaced("value", place), None, "{place:?}");
+        }
+        assert_eq!(misplaced("check", Place::Heading), None);
+        assert_eq!(misplaced("check", Place::LinkText), None);
+        let (message, _) = misplaced("check", Place::Math).unwrap();
+        assert_eq!(message, "a check cannot stand inside a formula");
+        let (message, _) = misplaced("figure", Place::Heading).unwrap();
+        assert_eq!(message, "a figure cannot stand in a heading or in a link's text");
+        assert!(misplaced("verification", Place::LinkText).is_some());
+        assert_eq!(misplaced("figure", Place::Text), None);
+    }
 }
