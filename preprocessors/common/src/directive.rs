@@ -165,7 +165,7 @@ mod tests {
 
     #[test]
     fn directives_in_html_comments_are_commented_out() {
-        let src = "<!-- {{#check a = 1}} -->\n\nTexte <!-- {{#check b = 2}} --> et {{#check c = 3}}.\n\n<!--\n{{#check d = 4}}\n-->\n\n<div>\n<!-- {{#check e = 5}} -->\n</div>\n\n`<!--` {{#check f = 6}} `-->`\n";
+        let src = "<!-- {{#check a = 1}} -->\n\nTexte <!-- {{#check b = 2}}\n{{#check g = 7}} --> et {{#check c = 3}}.\n\n<!--\n{{#check d = 4}}\n-->\n\n<div>\n<!-- {{#check e = 5}} -->\n</div>\n\n`<!--` {{#check f = 6}} `-->`\n";
         let names: Vec<_> = scan(src, &["check"])
             .directives
             .iter()
