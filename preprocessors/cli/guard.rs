@@ -1,8 +1,8 @@
 //! Where a build must not write, nor read: refused before anything is written.
 //!
 //! A build replaces its output folder whole (see [`crate::output::Staging`]). An output folder
-//! that is, holds or lies inside `src/` (or the theme), or that holds the book root, would
-//! replace the author's files with HTML; a chapter path of SUMMARY.md that leaves `src/`
+//! that is, holds or lies inside `src/` (or the theme), that holds the book root, or that is a
+//! file (book.toml), would replace the author's files with HTML; a chapter path of SUMMARY.md that leaves `src/`
 //! would be read from anywhere on disk and its page written outside the output folder.
 
 use anyhow::{Context, Result};
@@ -54,6 +54,9 @@ fn clash(root: &Path, config: &Config, dest: &Path) -> Option<String> {
     let root = resolved(root);
     if root.starts_with(&dest) {
         return Some("holds the book root".into());
+    }
+    if dest.exists() && !dest.is_dir() {
+        return Some("is a file, not a folder".into());
     }
     let theme = config
         .get::<PathBuf>("output.html.theme")
@@ -166,6 +169,13 @@ mod tests {
         assert_eq!(clash_of(".").as_deref(), Some("holds the book root"));
         assert_eq!(clash_of("..").as_deref(), Some("holds the book root"));
         assert_eq!(clash_of("/").as_deref(), Some("holds the book root"));
+        let root = std::env::temp_dir().join("coursebook-guard-book");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join("book.toml"), "").unwrap();
+        assert_eq!(
+            clash_of("book.toml").as_deref(),
+            Some("is a file, not a folder")
+        );
     }
 
     #[test]
