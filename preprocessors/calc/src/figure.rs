@@ -72,7 +72,10 @@ impl Figure {
 /// ```
 /// use coursebook_calc::figure::sanitized_svg;
 /// let svg = sanitized_svg(r#"<svg viewBox="0 0 9 9"><circle r="4" fill="currentColor"/></svg>"#);
-/// assert_eq!(svg.unwrap(), r#"<svg viewBox="0 0 9 9"><circle r="4" fill="currentColor"/></svg>"#);
+/// assert_eq!(
+///     svg.unwrap(),
+///     r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><circle r="4" fill="currentColor"/></svg>"#
+/// );
 /// assert!(sanitized_svg(r#"<svg><a href="jav&#x61;script:alert(1)"/></svg>"#).is_err());
 /// ```
 pub fn sanitized_svg(markup: &str) -> Result<String, String> {
@@ -92,6 +95,16 @@ pub fn sanitized_svg(markup: &str) -> Result<String, String> {
     }
     let mut out = String::with_capacity(markup.len());
     write_element(root, &mut out)?;
+    // The namespaces, so that the figure is a standalone SVG file too (copied, printed).
+    let uses_xlink = document
+        .descendants()
+        .any(|n| n.attributes().any(|a| a.namespace() == Some(XLINK_NS)));
+    let declarations = if uses_xlink {
+        format!(" xmlns=\"{SVG_NS}\" xmlns:xlink=\"{XLINK_NS}\"")
+    } else {
+        format!(" xmlns=\"{SVG_NS}\"")
+    };
+    out.insert_str("<svg".len(), &declarations);
     Ok(out)
 }
 
@@ -542,7 +555,7 @@ mod tests {
 <svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" viewBox="0 0 10 10" inkscape:version="1.2"><defs><linearGradient id="g"><stop offset="0" stop-color="red"/></linearGradient></defs><rect width="5" height="5" fill="url(#g)" style="stroke:currentColor"/><!-- note --><inkscape:grid/><use xlink:href="#g"/><a href="https://example.org/"><text x="1">a &lt; b {{#/answer}}</text></a><image href="data:image/png;base64,iVBORw=="/></svg>"##;
         assert_eq!(
             sanitized_svg(svg).unwrap(),
-            r##"<svg viewBox="0 0 10 10"><defs><linearGradient id="g"><stop offset="0" stop-color="red"/></linearGradient></defs><rect width="5" height="5" fill="url(#g)" style="stroke:currentColor"/><use xlink:href="#g"/><a href="https://example.org/"><text x="1">a &lt; b &#123;&#123;#/answer}}</text></a><image href="data:image/png;base64,iVBORw=="/></svg>"##
+            r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10"><defs><linearGradient id="g"><stop offset="0" stop-color="red"/></linearGradient></defs><rect width="5" height="5" fill="url(#g)" style="stroke:currentColor"/><use xlink:href="#g"/><a href="https://example.org/"><text x="1">a &lt; b &#123;&#123;#/answer}}</text></a><image href="data:image/png;base64,iVBORw=="/></svg>"##
         );
     }
 
