@@ -42,11 +42,15 @@ impl Places {
             | Options::ENABLE_GFM
             | Options::ENABLE_MATH;
         let mut places = Places::default();
+        let mut raw = RawElements::default();
         for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
             match event {
                 Event::Start(Tag::Heading { .. }) => places.headings.push(range),
                 Event::Start(Tag::Link { .. } | Tag::Image { .. }) => places.links.push(range),
                 Event::InlineMath(_) | Event::DisplayMath(_) => places.math.push(range),
+                Event::Html(html) | Event::InlineHtml(html) => {
+                    raw.read(&html, range.start, &mut places)
+                }
                 _ => {}
             }
         }
@@ -65,6 +69,49 @@ impl Places {
             Place::Heading
         } else {
             Place::Text
+        }
+    }
+}
+
+/// Links and headings written as raw HTML (`<a href="…">…</a>`, `<h2>…</h2>`): where each
+/// open tag stands until its closing tag is met, in a later HTML event or the same one.
+#[derive(Default)]
+struct RawElements {
+    link: Option<usize>,
+    heading: Option<usize>,
+}
+
+impl RawElements {
+    /// Reads the tags of `html`, which starts at byte `at` of the source.
+    fn read(&mut self, html: &str, at: usize, places: &mut Places) {
+        let mut from = 0;
+        while let Some(open) = html[from..].find('<') {
+            let start = from + open;
+            let end = html[start..]
+                .find('>')
+                .map_or(html.len(), |i| start + i + 1);
+            let name: String = html[start + 1..end]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '/')
+                .collect::<String>()
+                .to_ascii_lowercase();
+            let heading = |n: &str| matches!(n, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+            match name.as_str() {
+                "a" => self.link = Some(at + start),
+                "/a" => {
+                    if let Some(open) = self.link.take() {
+                        places.links.push(open..at + end);
+                    }
+                }
+                n if heading(n) => self.heading = Some(at + start),
+                n if n.starts_with('/') && heading(&n[1..]) => {
+                    if let Some(open) = self.heading.take() {
+                        places.headings.push(open..at + end);
+                    }
+                }
+                _ => {}
+            }
+            from = end;
         }
     }
 }
@@ -165,6 +212,18 @@ mod tests {
         assert_eq!(at("{{#b}}"), Place::LinkText);
         assert_eq!(at("{{#c}}"), Place::Math);
         assert_eq!(at("{{#d}}"), Place::Text);
+    }
+
+    #[test]
+    fn links_and_headings_in_raw_html_are_known_too() {
+        let src = "Voir <a href=\"#x\">le {{#b}}</a> et {{#d}}.\n\n<h2 id=\"t\">Titre {{#a}}</h2>\n\n<div><A HREF=\"#y\">{{#c}}</A></div>\n\n<abbr>x</abbr>\n";
+        let places = Places::of(src);
+        let at = |needle: &str| places.at(src.find(needle).unwrap());
+        assert_eq!(at("{{#a}}"), Place::Heading);
+        assert_eq!(at("{{#b}}"), Place::LinkText);
+        assert_eq!(at("{{#c}}"), Place::LinkText);
+        assert_eq!(at("{{#d}}"), Place::Text);
+        assert_eq!(at("<abbr"), Place::Text);
     }
 
     #[test]
