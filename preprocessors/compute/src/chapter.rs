@@ -77,7 +77,7 @@ pub fn process(
     for index in tables {
         let (key, content) = &mut rewritten[index];
         let table = render::verification_table(&report.checks, &to_root(key), words);
-        *content = content.replace(VERIFICATION_PLACEHOLDER, &table);
+        *content = put_tables(content, &table);
     }
     crate::finish(diagnostics)?;
     Ok(rewritten)
@@ -85,6 +85,20 @@ pub fn process(
 
 /// Stands for the verification table until every page has been checked.
 const VERIFICATION_PLACEHOLDER: &str = "\u{0}coursebook-verification\u{0}";
+
+/// `content` with each placeholder replaced by `table`, every line of which carries the
+/// prefix of the block quote or list item where the placeholder stands.
+fn put_tables(content: &str, table: &str) -> String {
+    let mut out = String::with_capacity(content.len() + table.len());
+    let mut from = 0;
+    for (at, _) in content.match_indices(VERIFICATION_PLACEHOLDER) {
+        out.push_str(&content[from..at]);
+        out.push_str(&continue_lines(table, &container_prefix(content, at)));
+        from = at + VERIFICATION_PLACEHOLDER.len();
+    }
+    out.push_str(&content[from..]);
+    out
+}
 
 struct Rewrite {
     content: String,
@@ -170,7 +184,7 @@ fn rewrite_page(
                 has_verification = true;
                 splicer.replace(
                     d.range.clone(),
-                    format!("\n\n{VERIFICATION_PLACEHOLDER}\n\n"),
+                    contained(format!("\n\n{VERIFICATION_PLACEHOLDER}\n\n")),
                 );
             }
             "value" => match Show::parse(d.args)
@@ -458,6 +472,15 @@ fn checked_figure(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_verification_table_stays_in_its_block_quote() {
+        let content = format!("> Bilan :\n>\n> {VERIFICATION_PLACEHOLDER}\n>\n> Fin.\n");
+        assert_eq!(
+            put_tables(&content, "<table>\n<tr></tr>\n</table>\n"),
+            "> Bilan :\n>\n> <table>\n> <tr></tr>\n> </table>\n>\n>\n> Fin.\n"
+        );
+    }
 
     #[test]
     fn blocks_are_refused_where_only_inline_text_fits() {
