@@ -2,8 +2,9 @@
 //!
 //! A build replaces its output folder whole (see [`crate::output::Staging`]). An output folder
 //! that is, holds or lies inside `src/` (or the theme), that holds the book root, or that is a
-//! file (book.toml), would replace the author's files with HTML; a chapter path of SUMMARY.md that leaves `src/`
-//! would be read from anywhere on disk and its page written outside the output folder.
+//! file (book.toml), would replace the author's files with HTML; a chapter path of SUMMARY.md
+//! that leaves `src/` would be read from anywhere on disk and its page written outside the
+//! output folder.
 
 use anyhow::{Context, Result};
 use common::{Diagnostic, Diagnostics};
