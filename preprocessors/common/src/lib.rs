@@ -10,9 +10,11 @@ pub mod args;
 pub mod cache;
 pub mod diagnostic;
 pub mod directive;
+pub mod emit;
 pub mod html;
 pub mod page;
 pub mod place;
+pub mod progress;
 pub mod splice;
 
 pub use diagnostic::{Diagnostic, Diagnostics};

@@ -58,6 +58,11 @@ pub fn evaluate(
     let events = match cached_events(cache, &key) {
         Some(events) => events,
         None => {
+            let blocks: usize = chapters.iter().map(|c| c.blocks.len()).sum();
+            common::progress::step(
+                "Compiling",
+                format_args!("{blocks} computation blocks of {} chapters", chapters.len()),
+            );
             let events = compile_and_run(&program, chapters, sources, &lib, cache, timeout, stats)?;
             // Only a run where every chapter ended is stored; a failure is never cached.
             let json = serde_json::to_vec(&events).expect("events serialize");
