@@ -4,7 +4,7 @@
 //! entities, so it survives inside a paragraph, a list item or a table cell.
 
 use crate::report::CheckRecord;
-use common::html::{escape, escape_inline};
+use common::html::{escape, escape_data, escape_inline};
 use coursebook_calc::figure::{Figure, FigureFormat};
 
 /// Reader-facing words, in the book's language.
@@ -156,14 +156,14 @@ pub fn figure(figure: &Figure, number: u32, caption: &str, words: Words) -> Stri
                 .collect();
             format!(
                 "<div class=\"cb-figure-svg\" role=\"img\" aria-label=\"{}\">{}</div>",
-                escape(&figure.alt),
+                escape_data(&figure.alt),
                 svg.join("\n")
             )
         }
         FigureFormat::Png => format!(
             "<img src=\"data:image/png;base64,{}\" alt=\"{}\">",
             figure.data,
-            escape(&figure.alt)
+            escape_data(&figure.alt)
         ),
     };
     let label = words.pick("Figure", "Figure");
