@@ -12,6 +12,7 @@ pub mod guard;
 pub mod interface;
 pub mod logging;
 pub mod output;
+pub mod pdf;
 pub mod protocol;
 pub mod reports;
 pub mod serve;
@@ -81,15 +82,27 @@ impl Built {
     }
 }
 
-/// How strict a build is about what is only a warning by default.
+/// How a build goes beyond its defaults.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BuildOptions {
     /// Every warning is an error (`build --deny-warnings`): a formula KaTeX refuses fails the
     /// build even in a book written for mdbook-katex, and so does a lint of the math stage.
     pub deny_warnings: bool,
+    /// Whether the editions' PDFs are printed.
+    pub paper: Paper,
 }
 
-/// Builds the book at `dir` into `dest` (default: book.toml's `build.build-dir`, `book/`).
+/// Whether a build prints the editions' PDFs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Paper {
+    #[default]
+    Print,
+    /// HTML only: `serve` rebuilds on every edit, and printing takes seconds.
+    Skip,
+}
+
+/// Builds the book at `dir` into `dest` (default: book.toml's `build.build-dir`, `book/`),
+/// with the PDFs of its editions (see [`pdf`]).
 ///
 /// Every edition is built into a staging folder next to `dest`, which replaces `dest` only
 /// when all of them succeeded: a failed build leaves the previous output as it was. An output
@@ -126,6 +139,9 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
             let out = staging.path().join(&edition.name);
             common::progress::step("Building", format_args!("the {} edition", edition.name));
             build_one(&root, Some(edition), &out, strictness, &mut built)?;
+        }
+        if options.paper == Paper::Print {
+            pdf::print_editions(staging.path(), &built.editions)?;
         }
         output::write_landing_page(staging.path(), &config, &built.editions)?;
     }

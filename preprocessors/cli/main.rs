@@ -34,6 +34,9 @@ enum Command {
         /// book written for mdbook-katex (which only warns by default), and so does a lint.
         #[arg(long)]
         deny_warnings: bool,
+        /// Do not print the editions' PDFs (HTML only).
+        #[arg(long)]
+        no_pdf: bool,
     },
     /// Run the computations and check every written answer, without rendering HTML.
     Check {
@@ -94,8 +97,17 @@ fn main() -> ExitCode {
             dir,
             dest_dir,
             deny_warnings,
+            no_pdf,
         } => {
-            let options = coursebook::BuildOptions { deny_warnings };
+            let paper = if no_pdf {
+                coursebook::Paper::Skip
+            } else {
+                coursebook::Paper::Print
+            };
+            let options = coursebook::BuildOptions {
+                deny_warnings,
+                paper,
+            };
             coursebook::build_with(&dir, dest_dir.as_deref(), options).map(|built| {
                 if !cli.quiet {
                     eprintln!(

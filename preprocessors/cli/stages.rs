@@ -95,6 +95,12 @@ pub fn load(
     let mut config = load_config(root)?;
     if let Some(edition) = edition {
         config.set("preprocessor.exam.edition", &edition.name)?;
+        // Each edition may have its own title (`[preprocessor.exam.title]`).
+        if let Some(title) =
+            exam::config::edition_title(&config, &edition.name).map_err(anyhow::Error::msg)?
+        {
+            config.book.title = Some(title);
+        }
     }
     if let Some(out) = out {
         config.build.build_dir = out.to_path_buf();

@@ -16,10 +16,12 @@ pub mod compare;
 pub mod config;
 pub mod engine;
 pub mod format;
+pub mod includes;
 pub mod program;
 pub mod render;
 pub mod report;
 pub mod runner;
+pub mod scope;
 pub mod toolchain;
 pub mod written;
 
