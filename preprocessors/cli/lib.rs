@@ -8,6 +8,7 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub mod guard;
 pub mod interface;
 pub mod logging;
 pub mod output;
@@ -105,7 +106,8 @@ pub enum Paper {
 /// with the PDFs of its editions (see [`pdf`]).
 ///
 /// Every edition is built into a staging folder next to `dest`, which replaces `dest` only
-/// when all of them succeeded: a failed build leaves the previous output as it was.
+/// when all of them succeeded: a failed build leaves the previous output as it was. An output
+/// folder that would replace the book's own files is refused first ([`guard::destination`]).
 pub fn build(dir: &Path, dest: Option<&Path>) -> Result<Built> {
     build_with(dir, dest, BuildOptions::default())
 }
@@ -120,10 +122,7 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
     let started = std::time::Instant::now();
     let root = book_root(dir)?;
     let config = stages::load_config(&root)?;
-    let dest = match dest {
-        Some(d) => absolute(d)?,
-        None => root.join(&config.build.build_dir),
-    };
+    let dest = guard::destination(&root, &config, dest)?;
     let editions = stages::editions(&config)?;
     let staging = output::Staging::new(&dest)?;
     let cache = common::cache::cache_root(&root);

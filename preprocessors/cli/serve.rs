@@ -45,10 +45,7 @@ fn lock(status: &Shared) -> std::sync::MutexGuard<'_, Status> {
 pub fn serve(dir: &Path, dest: Option<&Path>, hostname: &str, port: u16) -> Result<()> {
     let root = std::path::absolute(dir)?;
     let config = crate::stages::load_config(&root)?;
-    let dest = match dest {
-        Some(d) => std::path::absolute(d)?,
-        None => root.join(&config.build.build_dir),
-    };
+    let dest = crate::guard::destination(&root, &config, dest)?;
     let status = Shared::default();
     rebuild(&root, &dest, &status);
     let server = tiny_http::Server::http((hostname, port))

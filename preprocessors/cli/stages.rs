@@ -109,6 +109,7 @@ pub fn load(
     // error here, and nothing is ever written into src/.
     config.build.create_missing = false;
     check_encoding(&root.join(&config.book.src))?;
+    crate::guard::chapters_inside_src(root, &config)?;
     schedule_typography(&mut config)?;
     let interface = common::cache::cache_root(root).join("interface-fr");
     crate::interface::prepare(root, &mut config, &interface)?;

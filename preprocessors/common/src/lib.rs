@@ -14,6 +14,7 @@ pub mod emit;
 pub mod housekeeping;
 pub mod html;
 pub mod page;
+pub mod place;
 pub mod progress;
 pub mod splice;
 

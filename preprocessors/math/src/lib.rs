@@ -146,7 +146,14 @@ impl MathPreprocessor {
             for warning in lint::lint(&path, &chapter.content, &scan.formulas, &scan.leftovers) {
                 diagnostics.push(warning);
             }
-            chapters.push((path, scan.formulas));
+            let (formulas, too_long): (Vec<_>, Vec<_>) = scan
+                .formulas
+                .into_iter()
+                .partition(|f| f.tex.len() <= find::MAX_FORMULA_BYTES);
+            for f in too_long {
+                diagnostics.push(too_long_error(&path, &chapter.content, &f));
+            }
+            chapters.push((path, formulas));
         });
 
         // Dedupe across the book, take what the cache has, render the rest.
@@ -408,6 +415,18 @@ impl Splice<'_> {
         }
         *content = splicer.apply(content);
     }
+}
+
+/// The error for a formula above [`find::MAX_FORMULA_BYTES`], which KaTeX never sees.
+fn too_long_error(path: &str, content: &str, formula: &find::Formula) -> Diagnostic {
+    Diagnostic::error(format!(
+        "this formula is {} KB long, above the limit of {} KB",
+        formula.tex.len().div_ceil(1024),
+        find::MAX_FORMULA_BYTES / 1024
+    ))
+    .at(path, content, formula.range.clone())
+    .note("KaTeX's time grows with the square of a formula's length")
+    .note("help: split it into several formulas")
 }
 
 /// What a formula KaTeX refused becomes: an error at its location, or in lenient mode
