@@ -14,7 +14,7 @@ use common::cache::Cache;
 use common::directive::scan;
 use common::page::{page_of, to_root};
 use common::{Diagnostic, Diagnostics, Splicer};
-use coursebook_calc::notebook::Value;
+use coursebook_notebook::notebook::Value;
 use mdbook_preprocessor::errors::Result;
 use std::path::PathBuf;
 
@@ -42,8 +42,15 @@ pub fn process(
         .iter()
         .map(|&i| pages[i].content.as_str())
         .collect();
-    let values = engine::evaluate(&code, &sources, cache, options.timeout, &mut report.stats)
-        .map_err(mdbook_preprocessor::errors::Error::new)?;
+    let values = engine::evaluate(
+        &code,
+        &sources,
+        cache,
+        options.timeout,
+        options.library.as_deref(),
+        &mut report.stats,
+    )
+    .map_err(mdbook_preprocessor::errors::Error::new)?;
     let mut values_of = vec![ChapterValues::new(); pages.len()];
     for (values, &i) in values.into_iter().zip(&with_code) {
         values_of[i] = values;
@@ -381,8 +388,11 @@ fn figure_args(args: &str) -> Result<FigureArgs, String> {
 }
 
 /// A figure must stay small, and an SVG must not carry scripts: a page shows it inline.
-fn check_figure(figure: &coursebook_calc::figure::Figure, path: &ValuePath) -> Result<(), String> {
-    use coursebook_calc::figure::MAX_FIGURE_BYTES;
+fn check_figure(
+    figure: &coursebook_notebook::figure::Figure,
+    path: &ValuePath,
+) -> Result<(), String> {
+    use coursebook_notebook::figure::MAX_FIGURE_BYTES;
     if figure.size() > MAX_FIGURE_BYTES {
         return Err(format!(
             "figure `{path}` weighs {} KB, above the {} KB limit",

@@ -1,6 +1,7 @@
 //! Options of the `[preprocessor.compute]` table of book.toml.
 
 use mdbook_preprocessor::PreprocessorContext;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The stage's options.
@@ -13,6 +14,9 @@ pub struct Options {
     pub decimal: char,
     /// Whether reader-facing words are French (`book.language` starts with `fr`).
     pub french: bool,
+    /// The book's library (`library`, a path to a Cargo package relative to the book root),
+    /// as the absolute path of its folder. `None`: the blocks see the runtime alone.
+    pub library: Option<PathBuf>,
 }
 
 impl Options {
@@ -52,6 +56,29 @@ impl Options {
             timeout: Duration::from_secs_f64(timeout),
             decimal,
             french,
+            library: library(ctx, &key("library"))?,
         })
     }
+}
+
+/// Reads `library` and checks that it names a Cargo package, so that a typo is reported
+/// against book.toml rather than by Cargo.
+fn library(ctx: &PreprocessorContext, key: &str) -> Result<Option<PathBuf>, String> {
+    let path = match ctx.config.get::<String>(key) {
+        Ok(None) => return Ok(None),
+        Ok(Some(path)) => path,
+        Err(e) => return Err(format!("book.toml: `{key}`: {e}")),
+    };
+    let dir = ctx.root.join(&path);
+    let dir = match dir.file_name() {
+        Some(name) if name == "Cargo.toml" => dir.parent().map(PathBuf::from).unwrap_or(dir),
+        _ => dir,
+    };
+    if !dir.join("Cargo.toml").is_file() {
+        return Err(format!(
+            "book.toml: `{key}` = {path:?} names no Cargo package: there is no {}",
+            dir.join("Cargo.toml").display()
+        ));
+    }
+    Ok(Some(dir))
 }

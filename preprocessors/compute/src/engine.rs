@@ -1,12 +1,14 @@
 //! From the chapters' blocks to published values: generate, compile, run, cache.
 
+use crate::library::{self, Library};
 use crate::program::{ChapterCode, Program};
 use crate::runner::{self, Ending};
 use crate::toolchain::{self, CompilerMessage};
 use common::cache::{temp_name, Cache, KeyHasher};
 use common::{Diagnostic, Diagnostics};
-use coursebook_calc::notebook::{Event, Value};
+use coursebook_notebook::notebook::{Event, Value};
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// The name of the generated program's source file, as rustc and panics report it.
@@ -36,19 +38,21 @@ pub struct Stats {
 
 /// Computes the values of every chapter, in the order of `chapters`.
 ///
-/// `sources` gives each chapter's Markdown, to quote lines in diagnostics.
+/// `sources` gives each chapter's Markdown, to quote lines in diagnostics; `library` is the
+/// folder of the book's library package, if it has one.
 pub fn evaluate(
     chapters: &[ChapterCode],
     sources: &[&str],
     cache: &Cache,
     timeout: Duration,
+    library: Option<&Path>,
     stats: &mut Stats,
 ) -> Result<Vec<ChapterValues>, Diagnostics> {
     if chapters.is_empty() {
         return Ok(Vec::new());
     }
-    let program = Program::generate(chapters);
-    let lib = toolchain::locate_library().map_err(|e| one_error(Diagnostic::error(e)))?;
+    let lib = library::locate(library).map_err(|e| one_error(Diagnostic::error(e)))?;
+    let program = Program::generate(chapters, lib.crate_name.as_deref());
     let key = KeyHasher::new()
         .add(&program.source)
         .add(&lib.fingerprint)
@@ -83,7 +87,7 @@ fn compile_and_run(
     program: &Program,
     chapters: &[ChapterCode],
     sources: &[&str],
-    lib: &toolchain::Library,
+    lib: &Library,
     cache: &Cache,
     timeout: Duration,
     stats: &mut Stats,

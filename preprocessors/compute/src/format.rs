@@ -1,6 +1,6 @@
 //! Showing computed values to the reader.
 
-use coursebook_calc::notebook::Value;
+use coursebook_notebook::notebook::Value;
 
 /// Formats `value` for the page: numbers with the book's decimal separator, `digits` fixed
 /// decimals when given, else the shortest form that is exact to 10 decimals (so that
@@ -8,7 +8,7 @@ use coursebook_calc::notebook::Value;
 /// separated by `; ` when the decimal separator is a comma, so that `[0,46; 0,17]` reads back.
 ///
 /// ```
-/// use coursebook_calc::notebook::Value;
+/// use coursebook_notebook::notebook::Value;
 /// use coursebook_compute::format::format_value;
 /// let v = Value::List(vec![Value::Float(-0.2), Value::Float(0.8)]);
 /// assert_eq!(format_value(&v, '.', None), "[-0.2, 0.8]");

@@ -16,6 +16,7 @@ pub mod compare;
 pub mod config;
 pub mod engine;
 pub mod format;
+pub mod library;
 pub mod program;
 pub mod render;
 pub mod report;

@@ -1,6 +1,6 @@
 //! Running the compiled book: a time limit, a cap on what it prints, and its events read back.
 
-use coursebook_calc::notebook::Event;
+use coursebook_notebook::notebook::Event;
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
