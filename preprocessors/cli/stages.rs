@@ -95,6 +95,7 @@ pub fn load(root: &Path, edition: Option<&Edition>, out: Option<&Path>) -> Resul
     // mdBook creates the chapters SUMMARY.md lists but src/ lacks; a missing chapter is an
     // error here, and nothing is ever written into src/.
     config.build.create_missing = false;
+    drop_standalone_css(&mut config)?;
     check_encoding(&root.join(&config.book.src))?;
     let present: Vec<String> = STAGES
         .iter()
@@ -120,6 +121,29 @@ pub fn load(root: &Path, edition: Option<&Edition>, out: Option<&Path>) -> Resul
         }
     }
     Ok(LoadedBook { book, math, report })
+}
+
+/// Takes the math stage's self-contained stylesheet out of `additional-css`: it is there for
+/// the official CLI, and `coursebook build` links KaTeX's own files from the pages that need
+/// them instead (the math stage does not write it in-process).
+fn drop_standalone_css(config: &mut Config) -> Result<()> {
+    let key = "output.html.additional-css";
+    let Ok(Some(entries)) = config.get::<Vec<String>>(key) else {
+        return Ok(());
+    };
+    let kept: Vec<String> = entries
+        .iter()
+        .filter(|e| {
+            Path::new(e)
+                .file_name()
+                .is_none_or(|n| n != math::assets::STANDALONE_CSS)
+        })
+        .cloned()
+        .collect();
+    if kept.len() != entries.len() {
+        config.set(key, kept)?;
+    }
+    Ok(())
 }
 
 /// Refuses a book whose Markdown is not UTF-8, naming the file, line and column of the first

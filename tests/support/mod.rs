@@ -10,6 +10,11 @@ pub struct Fixture {
     pub root: PathBuf,
 }
 
+/// The folder of this repository's course library, `preprocessors/calc`.
+pub fn course_library() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("preprocessors/calc")
+}
+
 impl Fixture {
     /// A book made of `files` (path relative to the book root, contents).
     pub fn new(name: &str, files: &[(&str, &str)]) -> Fixture {
@@ -28,12 +33,17 @@ impl Fixture {
         Fixture { root }
     }
 
-    /// A one-chapter book with the compute stage, whose chapter `src/ch.md` is `chapter`.
+    /// A one-chapter book with the compute stage, whose chapter `src/ch.md` is `chapter`; its
+    /// library is this repository's course library (`softmax`, `dot_attention`, …).
     pub fn chapter(name: &str, chapter: &str) -> Fixture {
+        let book_toml = format!(
+            "[book]\ntitle = \"T\"\n\n[preprocessor.compute]\nafter = [\"links\"]\ntimeout = 5\nlibrary = {:?}\n",
+            course_library().display().to_string()
+        );
         Fixture::new(
             name,
             &[
-                ("book.toml", "[book]\ntitle = \"T\"\n\n[preprocessor.compute]\nafter = [\"links\"]\ntimeout = 5\n"),
+                ("book.toml", &book_toml),
                 ("src/SUMMARY.md", "# Summary\n\n- [Chapitre](ch.md)\n"),
                 ("src/ch.md", chapter),
             ],
