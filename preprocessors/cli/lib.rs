@@ -8,6 +8,7 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub mod init;
 pub mod logging;
 pub mod output;
 pub mod protocol;
