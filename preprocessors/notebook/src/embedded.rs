@@ -9,6 +9,7 @@
 use std::fs;
 use std::io;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The package's files, by path relative to its root. A test checks that every file of `src/`
 /// is listed.
@@ -70,7 +71,10 @@ pub fn write_package(dir: &Path) -> io::Result<()> {
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent)?;
         }
-        let tmp = target.with_extension(format!("tmp{}", std::process::id()));
+        // Unique to this process and call: threads of one process may write the folder too.
+        static CALLS: AtomicUsize = AtomicUsize::new(0);
+        let call = CALLS.fetch_add(1, Ordering::Relaxed);
+        let tmp = target.with_extension(format!("tmp{}-{call}", std::process::id()));
         fs::write(&tmp, &text)
             .and_then(|()| fs::rename(&tmp, &target))
             .inspect_err(|_| {
