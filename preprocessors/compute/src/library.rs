@@ -3,8 +3,8 @@
 //! A book names its library in book.toml (`[preprocessor.compute] library = "calc"`, a Cargo
 //! package). Its Cargo dependencies are its own, and one of them is the tool's runtime,
 //! `coursebook-notebook`. A book without a library links the runtime alone. Either way Cargo
-//! builds the package (`--release`: courses compute spectrograms and FFTs) and its typed
-//! messages ([`cargo_metadata::Message`]) name the rlibs.
+//! builds the package (`--release`, as courses compute spectrograms and FFTs, with debug
+//! assertions) and its typed messages ([`cargo_metadata::Message`]) name the rlibs.
 //!
 //! The runtime comes from the binary itself ([`coursebook_notebook::embedded`]): for a book
 //! without a library it is written once to the user's cache folder and built there, shared by
@@ -145,13 +145,12 @@ fn cargo_build(dir: &Path) -> Result<Build, String> {
     // No `--offline` here: Cargo touches no network when the packages are already downloaded
     // and the lock file is there, and `CARGO_NET_OFFLINE=true` (or `net.offline` in Cargo's
     // configuration) forbids it entirely.
+    // Optimised, with debug assertions: the library's panics say more (ndarray names the index
+    // and the shape), as a debug build's would, and its own `debug_assert!`s hold it.
     cargo
-        .args([
-            "build",
-            "--release",
-            "--message-format=json",
-            "--manifest-path",
-        ])
+        .args(["build", "--release", "--message-format=json"])
+        .args(["--config", "profile.release.debug-assertions=true"])
+        .arg("--manifest-path")
         .arg(dir.join("Cargo.toml"))
         .stdin(Stdio::null());
     let output = cargo
