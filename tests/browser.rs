@@ -5,10 +5,12 @@
 //! would meet: the pages render with their question headers, the corrigé's answer toggle hides
 //! and shows the answers and remembers the choice, checked values show their proof on focus,
 //! the sujet has neither answers nor toggle, the styles hold in every mdBook theme, the console
-//! stays free of errors and no request leaves the machine.
+//! stays free of errors and no request leaves the machine. Then `coursebook serve` shows a
+//! failed rebuild over the open page.
 //!
-//! Without Chromium the test fails and says what to install; `COURSEBOOK_SKIP_BROWSER=1`
-//! skips it explicitly.
+//! It needs Chromium, so plain `cargo test` lists it as ignored; `tests/run` (the project's
+//! test command) installs Chromium when it can and runs it. Run without Chromium, the test
+//! fails and says what to install.
 
 #[path = "browser/http.rs"]
 mod http;
@@ -22,11 +24,8 @@ use webdriver::Browser;
 const THEMES: &[&str] = &["light", "rust", "coal", "navy", "ayu"];
 
 #[test]
+#[ignore = "needs chromium and chromedriver: run by tests/run"]
 fn the_book_renders_and_behaves_in_chromium() {
-    if std::env::var("COURSEBOOK_SKIP_BROWSER").is_ok_and(|v| v == "1") {
-        eprintln!("browser test skipped: COURSEBOOK_SKIP_BROWSER=1");
-        return;
-    }
     let chromium = tool("CHROMIUM", "/usr/bin/chromium");
     let chromedriver = tool("CHROMEDRIVER", "/usr/bin/chromedriver");
 
@@ -209,6 +208,8 @@ fn the_book_renders_and_behaves_in_chromium() {
     );
     expect_clean(&browser, &base, &format!("sujet/{page}"));
 
+    serve_shows_a_failed_rebuild_over_the_open_page(&browser, &scratch);
+
     drop(browser);
     let _ = std::fs::remove_dir_all(&scratch);
 }
@@ -219,7 +220,7 @@ fn tool(env: &str, default: &str) -> PathBuf {
     assert!(
         path.exists(),
         "{} not found: install Debian's Chromium with `apt-get install -y chromium chromium-driver` \
-         (CI does), point {env} at it, or set COURSEBOOK_SKIP_BROWSER=1 to skip this test",
+         (tests/run does) or point {env} at it",
         path.display()
     );
     path
@@ -274,7 +275,7 @@ fn wait_for(browser: &Browser, condition: &str) {
     let start = std::time::Instant::now();
     while browser.run(condition, vec![]) != json!(true) {
         assert!(
-            start.elapsed().as_secs() < 20,
+            start.elapsed().as_secs() < 90,
             "timed out waiting for: {condition}"
         );
         std::thread::sleep(std::time::Duration::from_millis(100));
@@ -388,4 +389,106 @@ fn files(dir: &Path) -> Vec<PathBuf> {
         }
     }
     found
+}
+
+/// `coursebook serve`: a failed rebuild shows its diagnostics over the last good page, as text,
+/// and a good build takes them away.
+///
+/// It runs in the same browser session as the book's test: a second Chromium session in the
+/// same test process did not load pages from `serve` on this machine.
+fn serve_shows_a_failed_rebuild_over_the_open_page(browser: &Browser, scratch: &Path) {
+    let book = scratch.join("serve-book");
+    std::fs::create_dir_all(book.join("src")).unwrap();
+    std::fs::write(
+        book.join("book.toml"),
+        "[book]\ntitle = \"T\"\nlanguage = \"fr\"\n\n[preprocessor.compute]\nafter = [\"links\"]\n",
+    )
+    .unwrap();
+    std::fs::write(book.join("src/SUMMARY.md"), "# Sommaire\n\n- [Ch](ch.md)\n").unwrap();
+    let chapter = |written: &str| {
+        format!("# Ch\n\n```rust,compute\nlet total = 82;\nlet balise = String::from(\"<i>x</i>\");\npublish!(total, balise);\n```\n\nTotal : {{{{#check total = {written}}}}}.\n\nBalise : {{{{#check balise = \"<script>alert(1)</script>\"}}}}\n")
+    };
+    let good = chapter("82").replace(
+        "{{#check balise = \"<script>alert(1)</script>\"}}",
+        "{{#check balise = \"<i>x</i>\"}}",
+    );
+    std::fs::write(book.join("src/ch.md"), &good).unwrap();
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let serve = std::process::Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        .args(["serve", "-p", &port.to_string()])
+        .current_dir(&book)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let _serve = KillOnDrop(serve);
+    let started = std::time::Instant::now();
+    while http::request(port, "GET", "/ch.html", None).map_or(true, |(code, _)| code != 200) {
+        assert!(started.elapsed().as_secs() < 240, "serve did not start");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    browser.goto(&format!("http://127.0.0.1:{port}/ch.html"));
+    wait_for(browser, "return document.readyState === 'complete';");
+    let overlay = "return !!document.getElementById('cb-build-error');";
+    assert_eq!(browser.run(overlay, vec![]), json!(false));
+
+    // A wrong number, and a written string that is markup.
+    std::fs::write(book.join("src/ch.md"), chapter("83")).unwrap();
+    wait_for(browser, overlay);
+    let text = browser.run(
+        "return document.getElementById('cb-build-error').textContent;",
+        vec![],
+    );
+    let text = text.as_str().unwrap_or_default().to_owned();
+    for expected in [
+        "src/ch.md:11:",
+        "written: 83",
+        "computed: total = 82",
+        "Total : {{#check total = 83}}",
+        "<script>alert(1)</script>",
+    ] {
+        assert!(
+            text.contains(expected),
+            "the overlay lacks {expected:?}: {text}"
+        );
+    }
+    assert_eq!(
+        browser.run(
+            "return document.querySelectorAll('#cb-build-error *').length;",
+            vec![]
+        ),
+        json!(0),
+        "the diagnostics are text, not markup"
+    );
+    assert!(
+        browser
+            .run("return document.body.textContent;", vec![])
+            .as_str()
+            .unwrap_or_default()
+            .contains("Total"),
+        "the last good page is still there under the overlay"
+    );
+
+    // A good build takes the overlay away (the page reloads).
+    std::fs::write(book.join("src/ch.md"), &good).unwrap();
+    wait_for(
+        &browser,
+        "return !document.getElementById('cb-build-error') && document.readyState === 'complete';",
+    );
+    expect_clean(browser, &format!("http://127.0.0.1:{port}"), "serve");
+}
+
+/// A child process that is killed when the test ends, passed or panicked.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }

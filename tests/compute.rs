@@ -342,3 +342,29 @@ fn staging_folders_of_killed_builds_are_removed() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn build_closes_with_a_summary_of_what_it_did_and_q_silences_it() {
+    let book = Fixture::chapter("compute-summary", Q7);
+    let limit = std::time::Duration::from_secs(300);
+    let (code, _, stderr) = book.run(&["build"], limit);
+    assert_eq!(code, Some(0), "{stderr}");
+    let finished = stderr
+        .lines()
+        .find(|l| l.trim_start().starts_with("Finished"))
+        .unwrap_or_else(|| panic!("no summary line: {stderr}"));
+    assert!(finished.contains("book in "), "{finished}");
+    assert!(finished.contains("3 answers checked"), "{finished}");
+    assert!(
+        finished.contains("computations compiled (1 rustc run"),
+        "{finished}"
+    );
+    // Not a terminal: no step lines, only the summary.
+    assert!(!stderr.contains("Compiling"), "{stderr}");
+
+    let (code, _, stderr) = book.run(&["build", "-q"], limit);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stderr, "", "-q prints nothing on success");
+    let (_, _, stderr) = book.run(&["build"], limit);
+    assert!(stderr.contains("computations from the cache"), "{stderr}");
+}

@@ -267,3 +267,121 @@ fn a_formula_refused_while_mdbook_writes_the_pages_fails_build_and_check() {
         assert!(!book.path("book").exists(), "{command} left an output");
     }
 }
+
+#[test]
+fn a_book_written_for_mdbook_katex_builds_with_warnings_and_check_refuses_its_bad_formulas() {
+    // What real mdbook-katex books hold: `_` in \text, and a macro KaTeX does not define. The
+    // 150 good formulas make the math stage render in the background on the cold build.
+    let many: Vec<String> = (0..150).map(|i| format!("$y_{{{i}}}$")).collect();
+    let chapter = format!(
+        "# Chapter\n\n{}.\n\nShift: $\\text{{right_shift}}(x)$ and $\\ceil{{x}}$.\n",
+        many.join(" ")
+    );
+    for throw in ["true", "false"] {
+        let book = Fixture::new(
+            &format!("hostile-katex-drop-in-{throw}"),
+            &[
+                (
+                    "book.toml",
+                    &format!("[book]\ntitle = \"T\"\n\n[preprocessor.katex]\nthrow-on-error = {throw}\nerror-color = \"#cc0000\"\n"),
+                ),
+                ("src/SUMMARY.md", "# Summary\n\n- [Chapter](ch.md)\n"),
+                ("src/ch.md", &chapter),
+            ],
+        );
+        // `build`, cold then warm: warnings at the formulas' lines, the TeX in error-color.
+        for run in ["cold", "warm"] {
+            let (code, _, stderr) = book.run(&["build"], LIMIT);
+            let what = format!("throw-on-error = {throw}, {run} build");
+            assert_eq!(code, Some(0), "{what}: {stderr}");
+            assert_eq!(
+                stderr.matches("warning: invalid formula").count(),
+                2,
+                "{what}: {stderr}"
+            );
+            assert!(stderr.contains("--> src/ch.md:5:8"), "{what}: {stderr}");
+            assert!(stderr.contains("--> src/ch.md:5:36"), "{what}: {stderr}");
+            let page = book.read("book/ch.html");
+            assert_eq!(page.matches("class=\"katex-error\"").count(), 2, "{what}");
+            assert!(page.contains("color:#cc0000"), "{what}");
+            assert!(
+                page.contains("\\ceil{x}"),
+                "{what}: the TeX is shown as written"
+            );
+            assert!(
+                page.contains("class=\"katex\""),
+                "{what}: the good formulas render"
+            );
+        }
+        // `check` and `build --deny-warnings` keep them as errors, and write nothing.
+        let before = book.snapshot("book");
+        for args in [&["check"][..], &["build", "--deny-warnings"][..]] {
+            let (code, _, stderr) = book.run(args, LIMIT);
+            let what = format!("throw-on-error = {throw}, {args:?}");
+            assert_eq!(code, Some(1), "{what}: {stderr}");
+            assert_eq!(
+                stderr.matches("error: invalid formula").count(),
+                2,
+                "{what}: {stderr}"
+            );
+            assert!(stderr.contains("--> src/ch.md:5:36"), "{what}: {stderr}");
+            assert_eq!(book.snapshot("book"), before, "{what} changed book/");
+        }
+    }
+}
+
+#[test]
+fn check_speaks_rustc_json_to_editors_and_annotates_pull_requests_on_github() {
+    let book = Fixture::chapter(
+        "hostile-message-format",
+        "# T\n\n```rust,compute\nlet total = 82;\npublish!(total);\n```\n\nÉté : {{#check total = 83}}.\n",
+    );
+    let (code, stdout, stderr) = book.run(&["check", "--message-format", "json"], LIMIT);
+    assert_eq!(code, Some(1), "{stderr}");
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    let d = &lines[0];
+    assert_eq!(d["$message_type"], "diagnostic");
+    assert_eq!(d["level"], "error");
+    let span = &d["spans"][0];
+    assert_eq!(span["file_name"], "src/ch.md");
+    assert_eq!(
+        (span["line_start"].as_u64(), span["column_start"].as_u64()),
+        (Some(8), Some(7))
+    );
+    assert!(
+        d["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["message"] == "written: 83"),
+        "{d:#}"
+    );
+    assert!(d["rendered"]
+        .as_str()
+        .unwrap()
+        .contains("--> src/ch.md:8:7"));
+
+    // Under GitHub Actions: the human diagnostic, and a workflow command on its line.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        .arg("check")
+        .current_dir(book.path(""))
+        .env("GITHUB_ACTIONS", "true")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--> src/ch.md:8:7"), "{stderr}");
+    let annotation = stdout
+        .lines()
+        .find(|l| l.starts_with("::error "))
+        .unwrap_or_else(|| panic!("no annotation: {stdout}"));
+    assert!(
+        annotation.starts_with("::error file=src/ch.md,line=8,col=7,title="),
+        "{annotation}"
+    );
+    assert!(annotation.contains("%0Awritten: 83"), "{annotation}");
+}

@@ -3,8 +3,8 @@
 // 1. A button that hides or shows every answer and annotation of the page, so that a student
 //    can test themself; the choice is remembered (localStorage) across pages and visits.
 //    While answers are hidden, each one can be revealed on its own.
-// 2. mdBook's interface strings (menu titles, search box, navigation) in French when the page
-//    is French (<html lang="fr">): mdBook's template only has English ones.
+// mdBook's own interface strings come in the book's language from the build itself
+// (preprocessors/cli/interface.rs), not from this script.
 //
 // No network, no dependency; every DOM lookup tolerates a missing element.
 (function () {
@@ -119,126 +119,8 @@
         apply(storedHidden());
     }
 
-    // ---- French interface strings --------------------------------------------------------
-
-    var frenchStrings = {
-        'Toggle Table of Contents': 'Afficher ou masquer la table des matières',
-        'Table of contents': 'Table des matières',
-        'Change theme': 'Changer de thème',
-        'Themes': 'Thèmes',
-        'Toggle Searchbar': 'Afficher ou masquer la recherche',
-        'Search (`/`)': 'Rechercher (`/`)',
-        'Print this book': 'Imprimer ce livre',
-        'Git repository': 'Dépôt Git',
-        'Suggest an edit': 'Proposer une modification',
-        'Previous chapter': 'Chapitre précédent',
-        'Next chapter': 'Chapitre suivant',
-        'Page navigation': 'Navigation entre les pages',
-        'Search this book ...': 'Rechercher dans ce livre…',
-        'Copy to clipboard': 'Copier dans le presse-papiers',
-        'Copied!': 'Copié !',
-        'Show hidden lines': 'Afficher les lignes masquées',
-        'Hide lines': 'Masquer les lignes',
-        'Run this code': 'Exécuter ce code',
-        'Undo changes': 'Annuler les modifications',
-        'Keyboard shortcuts': 'Raccourcis clavier',
-        'Light': 'Clair',
-        'Coal': 'Charbon',
-        'Navy': 'Marine',
-    };
-
-    // Pieces of the help popup's sentences, which mix text and <kbd> keys.
-    var frenchPieces = [
-        ['Press ', 'Appuyez sur '],
-        [' or ', ' ou '],
-        [' to navigate between chapters', ' pour changer de chapitre'],
-        [' to search in the book', ' pour chercher dans le livre'],
-        [' to show this help', ' pour afficher cette aide'],
-        [' to hide this help', ' pour masquer cette aide'],
-    ];
-
-    var ATTRIBUTES = ['title', 'aria-label', 'placeholder'];
-
-    function translateElement(el) {
-        ATTRIBUTES.forEach(function (name) {
-            var value = el.getAttribute(name);
-            if (value && Object.prototype.hasOwnProperty.call(frenchStrings, value)) {
-                el.setAttribute(name, frenchStrings[value]);
-            }
-        });
-    }
-
-    function translateSearchHeader(header) {
-        var text = header.textContent || '';
-        var match = /^(\d+) search results? for '(.*)':$/.exec(text);
-        if (match) {
-            var n = Number(match[1]);
-            header.textContent = n + (n > 1 ? ' résultats' : ' résultat') + ' pour « ' + match[2] + ' » :';
-            return;
-        }
-        match = /^No search results for '(.*)'\.$/.exec(text);
-        if (match) {
-            header.textContent = 'Aucun résultat pour « ' + match[1] + ' ».';
-        }
-    }
-
-    function translateInterface() {
-        var chrome = document.querySelectorAll('[title], [aria-label], [placeholder]');
-        Array.prototype.forEach.call(chrome, translateElement);
-
-        var leaves = document.querySelectorAll('#mdbook-theme-list button, .mdbook-help-title');
-        Array.prototype.forEach.call(leaves, function (el) {
-            var text = (el.textContent || '').trim();
-            if (Object.prototype.hasOwnProperty.call(frenchStrings, text)) {
-                el.textContent = frenchStrings[text];
-            }
-        });
-
-        var help = document.querySelectorAll('#mdbook-help-popup p');
-        Array.prototype.forEach.call(help, function (p) {
-            Array.prototype.forEach.call(p.childNodes, function (node) {
-                if (node.nodeType !== 3) {
-                    return;
-                }
-                frenchPieces.forEach(function (pair) {
-                    node.nodeValue = node.nodeValue.split(pair[0]).join(pair[1]);
-                });
-            });
-        });
-
-        // mdBook sets some strings later (copy buttons, search results): follow the changes.
-        if (typeof MutationObserver !== 'function' || !document.body) {
-            return;
-        }
-        var header = document.getElementById('mdbook-searchresults-header');
-        new MutationObserver(function (mutations) {
-            mutations.forEach(function (m) {
-                if (m.type === 'attributes' && m.target.nodeType === 1) {
-                    translateElement(m.target);
-                } else if (m.type === 'childList') {
-                    if (header && (m.target === header || header.contains(m.target))) {
-                        translateSearchHeader(header);
-                    }
-                    Array.prototype.forEach.call(m.addedNodes, function (node) {
-                        if (node.nodeType === 1) {
-                            translateElement(node);
-                        }
-                    });
-                }
-            });
-        }).observe(document.body, {
-            subtree: true,
-            childList: true,
-            attributes: true,
-            attributeFilter: ATTRIBUTES,
-        });
-    }
-
     function start() {
         setUpAnswerToggle();
-        if (french) {
-            translateInterface();
-        }
     }
 
     if (document.readyState === 'loading') {

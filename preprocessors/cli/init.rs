@@ -195,6 +195,7 @@ timeout = 20
 "#
     );
     let mut math_after = r#"["links", "compute"]"#;
+    let mut typography_after = r#"["links", "compute"]"#;
     if options.exam {
         text.push_str(
             r#"
@@ -206,6 +207,19 @@ total = 2
 "#,
         );
         math_after = r#"["links", "compute", "exam"]"#;
+        typography_after = math_after;
+    }
+    if options.language == Language::Fr {
+        text.push_str(&format!(
+            r#"
+# French typography (no-break spaces before ; ! ? : and inside « »). `coursebook build` runs
+# it for a French book even without this table; the official CLI needs the table.
+[preprocessor.typography]
+command = "coursebook preprocess typography"
+after = {typography_after}
+before = ["math"]
+"#
+        ));
     }
     text.push_str(&format!(
         r#"

@@ -9,8 +9,10 @@
 //! ```
 
 pub mod init;
+pub mod interface;
 pub mod logging;
 pub mod output;
+pub mod pdf;
 pub mod protocol;
 pub mod reports;
 pub mod serve;
@@ -19,6 +21,7 @@ pub mod stages;
 use anyhow::{Context, Result};
 use common::Diagnostics;
 use coursebook_compute::Report;
+use math::Strictness;
 use std::path::{Path, PathBuf};
 
 pub use stages::Edition;
@@ -32,13 +35,89 @@ pub struct Built {
     pub editions: Vec<Edition>,
     /// The checks of the last edition built that has them (the corrigé).
     pub report: Report,
+    /// Compiler invocations and times of the computations, all editions together.
+    pub computations: coursebook_compute::engine::Stats,
+    /// The formulas of the edition that has the most (the corrigé).
+    pub formulas: math::deferred::Counts,
+    /// How long the build took.
+    pub elapsed: std::time::Duration,
 }
 
-/// Builds the book at `dir` into `dest` (default: book.toml's `build.build-dir`, `book/`).
+impl Built {
+    /// The closing line of `build`, as Cargo's `Finished`: where each edition went, the answers
+    /// checked, the formulas, whether the computations were compiled or cached, and the time.
+    pub fn summary(&self) -> String {
+        let shown = |p: &Path| {
+            let cwd = std::env::current_dir().unwrap_or_default();
+            p.strip_prefix(&cwd).unwrap_or(p).display().to_string()
+        };
+        let outputs = if self.editions.is_empty() {
+            shown(&self.dest)
+        } else {
+            let each: Vec<String> = self
+                .editions
+                .iter()
+                .map(|e| format!("{} → {}", e.name, shown(&self.dest.join(&e.name))))
+                .collect();
+            each.join(", ")
+        };
+        let c = &self.computations;
+        let computations = match c.compilations {
+            0 => "computations from the cache".to_owned(),
+            n => format!(
+                "computations compiled ({n} rustc run{}, {:.1} s)",
+                if n == 1 { "" } else { "s" },
+                c.compile_time.as_secs_f64()
+            ),
+        };
+        let f = &self.formulas;
+        format!(
+            "{outputs} in {:.1} s: {} answers checked, {} formulas ({} rendered, {} from the cache), {computations}",
+            self.elapsed.as_secs_f64(),
+            self.report.checks.len(),
+            f.formulas,
+            f.distinct - f.cache_hits,
+            f.cache_hits,
+        )
+    }
+}
+
+/// How a build goes beyond its defaults.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// Every warning is an error (`build --deny-warnings`): a formula KaTeX refuses fails the
+    /// build even in a book written for mdbook-katex, and so does a lint of the math stage.
+    pub deny_warnings: bool,
+    /// Whether the editions' PDFs are printed.
+    pub paper: Paper,
+}
+
+/// Whether a build prints the editions' PDFs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Paper {
+    #[default]
+    Print,
+    /// HTML only: `serve` rebuilds on every edit, and printing takes seconds.
+    Skip,
+}
+
+/// Builds the book at `dir` into `dest` (default: book.toml's `build.build-dir`, `book/`),
+/// with the PDFs of its editions (see [`pdf`]).
 ///
 /// Every edition is built into a staging folder next to `dest`, which replaces `dest` only
 /// when all of them succeeded: a failed build leaves the previous output as it was.
 pub fn build(dir: &Path, dest: Option<&Path>) -> Result<Built> {
+    build_with(dir, dest, BuildOptions::default())
+}
+
+/// [`build`], with `options`.
+pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Result<Built> {
+    let strictness = if options.deny_warnings {
+        Strictness::Warnings
+    } else {
+        Strictness::Configured
+    };
+    let started = std::time::Instant::now();
     let root = book_root(dir)?;
     let config = stages::load_config(&root)?;
     let dest = match dest {
@@ -47,30 +126,46 @@ pub fn build(dir: &Path, dest: Option<&Path>) -> Result<Built> {
     };
     let editions = stages::editions(&config)?;
     let staging = output::Staging::new(&dest)?;
-    let mut report = Report::default();
-    if editions.is_empty() {
-        report = build_one(&root, None, staging.path())?;
-    } else {
-        for edition in &editions {
-            let edition_report =
-                build_one(&root, Some(edition), &staging.path().join(&edition.name))?;
-            if !edition_report.checks.is_empty() || report.checks.is_empty() {
-                report = edition_report;
-            }
-        }
-        output::write_landing_page(staging.path(), &config, &editions)?;
-    }
-    staging.commit()?;
-    Ok(Built {
+    let mut built = Built {
         dest,
         editions,
-        report,
-    })
+        report: Report::default(),
+        computations: Default::default(),
+        formulas: Default::default(),
+        elapsed: Default::default(),
+    };
+    if built.editions.is_empty() {
+        build_one(&root, None, staging.path(), strictness, &mut built)?;
+    } else {
+        for edition in &built.editions.clone() {
+            let out = staging.path().join(&edition.name);
+            common::progress::step("Building", format_args!("the {} edition", edition.name));
+            build_one(&root, Some(edition), &out, strictness, &mut built)?;
+        }
+        if options.paper == Paper::Print {
+            pdf::print_editions(staging.path(), &built.editions)?;
+        }
+        output::write_landing_page(staging.path(), &config, &built.editions)?;
+    }
+    staging.commit()?;
+    built.elapsed = started.elapsed();
+    Ok(built)
 }
 
-fn build_one(root: &Path, edition: Option<&Edition>, out: &Path) -> Result<Report> {
-    let book = stages::load(root, edition, Some(out))?;
+/// Builds one edition (or the book, when it has none) into `out`, and adds what it did to
+/// `built`.
+fn build_one(
+    root: &Path,
+    edition: Option<&Edition>,
+    out: &Path,
+    strictness: Strictness,
+    built: &mut Built,
+) -> Result<()> {
+    let book = stages::load(root, edition, Some(out), strictness)?;
     book.book.build()?;
+    if let Some(html) = book.html_dir() {
+        interface::finish(&book.book.config, &html)?;
+    }
     if let Some(formulas) = &book.math {
         // The formulas rendered while mdBook wrote the pages; KaTeX's refusals fail the build.
         formulas.finish()?;
@@ -79,18 +174,30 @@ fn build_one(root: &Path, edition: Option<&Edition>, out: &Path) -> Result<Repor
                 .install(&html)
                 .with_context(|| format!("cannot put the formulas into {}", html.display()))?;
         }
+        if formulas.counts().formulas > built.formulas.formulas {
+            built.formulas = formulas.counts();
+        }
     }
-    Ok(book.take_report())
+    let report = book.take_report();
+    let stats = &mut built.computations;
+    stats.compilations += report.stats.compilations;
+    stats.compile_time += report.stats.compile_time;
+    stats.run_time += report.stats.run_time;
+    if !report.checks.is_empty() || built.report.checks.is_empty() {
+        built.report = report;
+    }
+    Ok(())
 }
 
 /// Runs every stage without rendering: computations, checks, exam structure, math.
 /// Returns the report; check failures are an `Err` holding the [`Diagnostics`], and the
-/// report of what was checked is still returned through `report_out`.
+/// report of what was checked is still returned through `report_out`. A formula KaTeX refuses
+/// is an error here, even in a book written for mdbook-katex, whose `build` only warns.
 pub fn check(dir: &Path, report_out: &mut Report) -> Result<()> {
     let root = book_root(dir)?;
     let config = stages::load_config(&root)?;
     let editions = stages::editions(&config)?;
-    let book = stages::load(&root, editions.first(), None)?;
+    let book = stages::load(&root, editions.first(), None, Strictness::Refusals)?;
     let mut result = book.book.preprocess_book(&stages::CheckOnly).map(|_| ());
     if let (Ok(()), Some(formulas)) = (&result, &book.math) {
         result = formulas.finish().map_err(anyhow::Error::new);
@@ -118,11 +225,31 @@ pub fn check_command(dir: &Path, json: Option<&Path>, junit: Option<&Path>) -> R
         eprintln!("{}", report.stats_line());
     }
     match &result {
+        // stdout is the diagnostics' in JSON mode.
+        Ok(()) if common::emit::format() == common::emit::Format::Json => {
+            eprintln!("{}", report.summary())
+        }
         Ok(()) => println!("{}", report.summary()),
         Err(_) if !report.checks.is_empty() => eprintln!("{}", report.summary()),
         Err(_) => {}
     }
     result
+}
+
+/// Prints `err`: each diagnostic it holds as the front end chose ([`common::emit`]) and a
+/// closing count on stderr, or the chain of causes.
+pub fn report_error(err: &anyhow::Error) {
+    match err.chain().find_map(|e| e.downcast_ref::<Diagnostics>()) {
+        Some(diagnostics) => {
+            for d in &diagnostics.0 {
+                common::emit::emit(d);
+            }
+            let errors = diagnostics.errors();
+            let plural = if errors == 1 { "" } else { "s" };
+            eprintln!("error: the book has {errors} error{plural}");
+        }
+        None => eprintln!("{}", render_error(err)),
+    }
 }
 
 /// The error as the user should read it: the diagnostics as rustc prints them, or the chain

@@ -15,6 +15,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print no progress and no summary, only warnings and errors.
+    #[arg(short, long, global = true)]
+    quiet: bool,
 }
 
 #[derive(Subcommand)]
@@ -39,6 +42,13 @@ enum Command {
         /// Output folder, instead of book.toml's `build.build-dir`.
         #[arg(short = 'd', long)]
         dest_dir: Option<PathBuf>,
+        /// Treat every warning as an error: a formula KaTeX refuses fails the build even in a
+        /// book written for mdbook-katex (which only warns by default), and so does a lint.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Do not print the editions' PDFs (HTML only).
+        #[arg(long)]
+        no_pdf: bool,
     },
     /// Run the computations and check every written answer, without rendering HTML.
     Check {
@@ -50,6 +60,10 @@ enum Command {
         /// Write a JUnit XML report (one test case per check) to this file.
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
+        /// How to print errors and warnings: `human`, as rustc does, or `json`, one
+        /// rustc-shaped JSON diagnostic a line on stdout, for editors.
+        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+        message_format: MessageFormat,
     },
     /// Build the book, serve it on localhost, rebuild on change and reload the page.
     Serve {
@@ -64,7 +78,7 @@ enum Command {
     },
     /// Run one stage as an mdBook preprocessor (for the `mdbook` CLI: `command` in book.toml).
     Preprocess {
-        /// The stage: compute, exam, math (or katex).
+        /// The stage: compute, exam, typography, math (or katex).
         stage: String,
         /// `supports RENDERER`, as mdBook asks before running a preprocessor.
         #[arg(trailing_var_arg = true)]
@@ -72,9 +86,24 @@ enum Command {
     },
 }
 
+/// The shape of diagnostics (see `common::emit`).
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum MessageFormat {
+    Human,
+    Json,
+}
+
 fn main() -> ExitCode {
-    coursebook::logging::init();
     let cli = Cli::parse();
+    // A step a line, as Cargo prints them, on a terminal only; the protocol's stdout is mdBook's.
+    let steps = !cli.quiet
+        && !matches!(cli.command, Command::Preprocess { .. })
+        && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    coursebook::logging::init(steps);
+    // Under GitHub Actions each diagnostic is also a workflow annotation on its line.
+    common::emit::set_github_annotations(
+        std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true"),
+    );
     let result = match cli.command {
         Command::Init {
             dir,
@@ -88,10 +117,40 @@ fn main() -> ExitCode {
                 )
             },
         ),
-        Command::Build { dir, dest_dir } => {
-            coursebook::build(&dir, dest_dir.as_deref()).map(|_| ())
+        Command::Build {
+            dir,
+            dest_dir,
+            deny_warnings,
+            no_pdf,
+        } => {
+            let paper = if no_pdf {
+                coursebook::Paper::Skip
+            } else {
+                coursebook::Paper::Print
+            };
+            let options = coursebook::BuildOptions {
+                deny_warnings,
+                paper,
+            };
+            coursebook::build_with(&dir, dest_dir.as_deref(), options).map(|built| {
+                if !cli.quiet {
+                    eprintln!(
+                        "{} {}",
+                        coursebook::logging::verb("Finished"),
+                        built.summary()
+                    );
+                }
+            })
         }
-        Command::Check { dir, json, junit } => {
+        Command::Check {
+            dir,
+            json,
+            junit,
+            message_format,
+        } => {
+            if message_format == MessageFormat::Json {
+                common::emit::set_format(common::emit::Format::Json);
+            }
             coursebook::check_command(&dir, json.as_deref(), junit.as_deref())
         }
         Command::Serve {
@@ -108,7 +167,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("{}", coursebook::render_error(&err));
+            coursebook::report_error(&err);
             ExitCode::FAILURE
         }
     }

@@ -99,7 +99,8 @@ impl Drop for Staging {
     }
 }
 
-/// Writes `index.html` at the output root: the book's title and a link to each edition.
+/// Writes `index.html` at the output root: the book's title and a link to each edition, and
+/// to its PDF when one was printed.
 pub fn write_landing_page(out: &Path, config: &Config, editions: &[Edition]) -> Result<()> {
     let french = config
         .book
@@ -111,8 +112,14 @@ pub fn write_landing_page(out: &Path, config: &Config, editions: &[Edition]) -> 
     let mut items = String::new();
     for e in editions {
         let (label, what) = edition_label(&e.name, french);
+        let pdf = format!("{}.pdf", e.name);
+        let paper = if out.join(&pdf).is_file() {
+            format!(" · <a class=\"pdf\" href=\"{}\">PDF (A4)</a>", escape(&pdf))
+        } else {
+            String::new()
+        };
         items.push_str(&format!(
-            "<li><a href=\"{name}/index.html\">{label}</a><br><span>{what}</span></li>\n",
+            "<li><a href=\"{name}/index.html\">{label}</a>{paper}<br><span>{what}</span></li>\n",
             name = escape(&e.name),
             label = escape(&label),
             what = escape(what),

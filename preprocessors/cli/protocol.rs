@@ -7,14 +7,18 @@ use exam::ExamPreprocessor;
 use math::MathPreprocessor;
 use mdbook_preprocessor::Preprocessor;
 use std::process::ExitCode;
+use typography::TypographyPreprocessor;
 
 /// Runs stage `stage` with the protocol's `args`.
 pub fn run(stage: &str, args: &[String]) -> Result<ExitCode> {
     let preprocessor: Box<dyn Preprocessor> = match stage {
         "compute" => Box::new(ComputePreprocessor::new()),
         "exam" => Box::new(ExamPreprocessor::new()),
+        "typography" => Box::new(TypographyPreprocessor),
         "math" | "katex" => Box::new(MathPreprocessor::new(stage)),
-        other => bail!("unknown stage `{other}`: expected compute, exam, math or katex"),
+        other => {
+            bail!("unknown stage `{other}`: expected compute, exam, typography, math or katex")
+        }
     };
     match args {
         [] => {}

@@ -79,6 +79,57 @@ fn write(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// Escapes `text` for an XML attribute or element. XML 1.0 forbids most control characters
+/// even as references, so those a computed string may hold (an escape sequence, a bell) are
+/// written out as `\u{1b}`, as in the terminal: the report stays well formed.
 fn xml(text: &str) -> String {
-    common::html::escape(text)
+    let mut out = String::with_capacity(text.len());
+    for c in common::html::escape(text).chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}') => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use coursebook_compute::CheckRecord;
+
+    #[test]
+    fn junit_stays_well_formed_whatever_a_computed_string_holds() {
+        let record = CheckRecord {
+            file: "src/ch.md".into(),
+            line: 3,
+            column: 1,
+            page: "ch.html".into(),
+            anchor: "cb-check-0".into(),
+            expression: "s".into(),
+            written: "x".into(),
+            computed: Some("\u{1b}[2J\u{7}<b>\u{0}".into()),
+            rule: "same text".into(),
+            holds: false,
+            problem: Some("the computation gives \u{1b}[2J".into()),
+            published_at: None,
+        };
+        let report = Report {
+            checks: vec![record],
+            ..Report::default()
+        };
+        let dir = std::env::temp_dir().join(format!("cb-junit-{}", std::process::id()));
+        let path = dir.join("check.xml");
+        write_junit(&path, &report, None).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "control characters in {text:?}"
+        );
+        assert!(text.contains("\\u{1b}[2J\\u{7}&lt;b&gt;\\u{0}"), "{text}");
+    }
 }

@@ -1,5 +1,6 @@
 //! `coursebook serve`: build, serve on localhost, rebuild when a source changes, and reload
-//! the pages that are open.
+//! the pages that are open. When a rebuild fails, the open pages show its diagnostics over the
+//! last good page, where the author is looking, until a build succeeds again.
 //!
 //! Changes are found by polling the book's files twice a second: no platform watcher to go
 //! wrong on network or container file systems, and a book has few files. The output folder,
@@ -8,15 +9,38 @@
 
 use anyhow::Result;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
-/// The path pages poll to learn that a new build is there.
-const VERSION_PATH: &str = "/__coursebook/version";
+/// The path pages poll to learn that a new build is there, or that a rebuild failed.
+const STATUS_PATH: &str = "/__coursebook/status";
 
-/// Injected before `</body>`: reloads the page when the build version changes.
-const RELOAD_SCRIPT: &str = "<script>(function(){var v=null;function poll(){fetch('/__coursebook/version',{cache:'no-store'}).then(function(r){return r.text()}).then(function(t){if(v!==null&&t!==v){location.reload()}v=t}).catch(function(){}).finally(function(){setTimeout(poll,1000)})}poll()})();</script>";
+/// Injected before `</body>`: polls the build status; reloads the page when a new build is
+/// there, and shows a failed rebuild's diagnostics in an overlay (as text, never as markup).
+const RELOAD_SCRIPT: &str = "<script>(function(){var v=null;\
+function show(e){var o=document.getElementById('cb-build-error');\
+if(!e){if(o){o.remove()}return}\
+if(!o){o=document.createElement('pre');o.id='cb-build-error';o.setAttribute('role','alert');\
+o.style.cssText='position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;z-index:10000;margin:0;padding:1em 1.5em;background:#300;color:#fee;border-top:4px solid #e44;font:13px/1.45 monospace;white-space:pre-wrap';\
+document.body.appendChild(o)}o.textContent=e}\
+function poll(){fetch('/__coursebook/status',{cache:'no-store'}).then(function(r){return r.json()})\
+.then(function(s){if(v!==null&&s.version!==v&&!s.error){location.reload();return}show(s.error);v=s.version})\
+.catch(function(){}).finally(function(){setTimeout(poll,500)})}poll()})();</script>";
+
+/// What the open pages learn from [`STATUS_PATH`].
+#[derive(Debug, Default)]
+struct Status {
+    /// Bumped by each successful build.
+    version: u64,
+    /// The diagnostics of the last build, when it failed.
+    error: Option<String>,
+}
+
+type Shared = Arc<Mutex<Status>>;
+
+fn lock(status: &Shared) -> std::sync::MutexGuard<'_, Status> {
+    status.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 pub fn serve(dir: &Path, dest: Option<&Path>, hostname: &str, port: u16) -> Result<()> {
     let root = std::path::absolute(dir)?;
@@ -25,8 +49,8 @@ pub fn serve(dir: &Path, dest: Option<&Path>, hostname: &str, port: u16) -> Resu
         Some(d) => std::path::absolute(d)?,
         None => root.join(&config.build.build_dir),
     };
-    let version = Arc::new(AtomicU64::new(0));
-    rebuild(&root, &dest, &version);
+    let status = Shared::default();
+    rebuild(&root, &dest, &status);
     let server = tiny_http::Server::http((hostname, port))
         .map_err(|e| anyhow::anyhow!("cannot listen on {hostname}:{port}: {e}"))?;
     eprintln!(
@@ -34,30 +58,58 @@ pub fn serve(dir: &Path, dest: Option<&Path>, hostname: &str, port: u16) -> Resu
         dest.display()
     );
     {
-        let (root, dest, version) = (root.clone(), dest.clone(), version.clone());
-        std::thread::spawn(move || watch(&root, &dest, &version));
+        let (root, dest, status) = (root.clone(), dest.clone(), status.clone());
+        std::thread::spawn(move || watch(&root, &dest, &status));
     }
     for request in server.incoming_requests() {
-        let response = respond(&dest, request.url(), version.load(Ordering::SeqCst));
+        let response = respond(&dest, request.url(), &status);
         let _ = request.respond(response);
     }
     Ok(())
 }
 
-fn rebuild(root: &Path, dest: &Path, version: &AtomicU64) {
-    match crate::build(root, Some(dest)) {
+fn rebuild(root: &Path, dest: &Path, status: &Shared) {
+    let options = crate::BuildOptions {
+        paper: crate::Paper::Skip,
+        ..Default::default()
+    };
+    match crate::build_with(root, Some(dest), options) {
         Ok(built) => {
-            version.fetch_add(1, Ordering::SeqCst);
+            let mut status = lock(status);
+            status.version += 1;
+            status.error = None;
             eprintln!("Built {} ({})", dest.display(), built.report.summary());
         }
-        Err(e) => eprintln!(
-            "{}\nThe previous build is still served.",
-            crate::render_error(&e)
-        ),
+        Err(e) => {
+            let text = crate::render_error(&e);
+            eprintln!("{text}\nThe previous build is still served.");
+            lock(status).error = Some(without_escapes(&text));
+        }
     }
 }
 
-fn watch(root: &Path, dest: &Path, version: &AtomicU64) {
+/// `text` without terminal escape sequences, for a page.
+fn without_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: ESC [ parameters final-byte.
+            if chars.next() == Some('[') {
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn watch(root: &Path, dest: &Path, status: &Shared) {
     let mut last = fingerprint(root, dest);
     loop {
         std::thread::sleep(Duration::from_millis(500));
@@ -65,7 +117,7 @@ fn watch(root: &Path, dest: &Path, version: &AtomicU64) {
         if now != last {
             last = now;
             eprintln!("Change detected, rebuilding…");
-            rebuild(root, dest, version);
+            rebuild(root, dest, status);
         }
     }
 }
@@ -97,12 +149,16 @@ fn fingerprint(root: &Path, dest: &Path) -> Vec<(PathBuf, u64, Option<SystemTime
 
 type Response = tiny_http::Response<std::io::Cursor<Vec<u8>>>;
 
-fn respond(dest: &Path, url: &str, version: u64) -> Response {
+fn respond(dest: &Path, url: &str, status: &Shared) -> Response {
     let path = url.split(['?', '#']).next().unwrap_or("/");
-    if path == VERSION_PATH {
+    if path == STATUS_PATH {
+        let json = {
+            let status = lock(status);
+            serde_json::json!({ "version": status.version, "error": status.error })
+        };
         return with_type(
-            tiny_http::Response::from_string(version.to_string()),
-            "text/plain",
+            tiny_http::Response::from_string(json.to_string()),
+            "application/json",
         );
     }
     match resolve(dest, path).and_then(|file| std::fs::read(&file).ok().map(|b| (file, b))) {
@@ -204,7 +260,7 @@ mod tests {
     fn pages_get_the_reload_script() {
         let html = inject_reload(b"<html><body>x</body></html>".to_vec());
         let html = String::from_utf8(html).unwrap();
-        assert!(html.contains(VERSION_PATH));
+        assert!(html.contains(STATUS_PATH));
         assert!(html.ends_with("</script></body></html>"));
     }
 }

@@ -9,10 +9,11 @@
 use anyhow::{bail, Context, Result};
 use coursebook_compute::{ComputePreprocessor, Report, SharedReport};
 use exam::ExamPreprocessor;
-use math::MathPreprocessor;
+use math::{MathPreprocessor, Strictness};
 use mdbook_driver::config::Config;
 use mdbook_driver::MDBook;
 use std::path::{Path, PathBuf};
+use typography::TypographyPreprocessor;
 
 /// One edition of an exam book: `corrige` (with answers) or `sujet` (the paper alone).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +22,7 @@ pub struct Edition {
 }
 
 /// The names of the stages this tool runs in-process.
-pub const STAGES: &[&str] = &["compute", "exam", "math", "katex"];
+pub const STAGES: &[&str] = &["compute", "exam", "typography", "math", "katex"];
 
 /// Reads book.toml (or mdBook's defaults when there is none) with `MDBOOK_*` overrides.
 pub fn load_config(root: &Path) -> Result<Config> {
@@ -83,11 +84,23 @@ impl LoadedBook {
     }
 }
 
-/// Loads the book at `root` for `edition`, writing into `out` when given.
-pub fn load(root: &Path, edition: Option<&Edition>, out: Option<&Path>) -> Result<LoadedBook> {
+/// Loads the book at `root` for `edition`, writing into `out` when given; its math stage treats
+/// refused formulas and warnings as `strictness` says.
+pub fn load(
+    root: &Path,
+    edition: Option<&Edition>,
+    out: Option<&Path>,
+    strictness: Strictness,
+) -> Result<LoadedBook> {
     let mut config = load_config(root)?;
     if let Some(edition) = edition {
         config.set("preprocessor.exam.edition", &edition.name)?;
+        // Each edition may have its own title (`[preprocessor.exam.title]`).
+        if let Some(title) =
+            exam::config::edition_title(&config, &edition.name).map_err(anyhow::Error::msg)?
+        {
+            config.book.title = Some(title);
+        }
     }
     if let Some(out) = out {
         config.build.build_dir = out.to_path_buf();
@@ -97,6 +110,9 @@ pub fn load(root: &Path, edition: Option<&Edition>, out: Option<&Path>) -> Resul
     config.build.create_missing = false;
     drop_standalone_css(&mut config)?;
     check_encoding(&root.join(&config.book.src))?;
+    schedule_typography(&mut config)?;
+    let interface = common::cache::cache_root(root).join("interface-fr");
+    crate::interface::prepare(root, &mut config, &interface)?;
     let present: Vec<String> = STAGES
         .iter()
         .filter(|name| config.contains_key(&format!("preprocessor.{name}")))
@@ -114,9 +130,14 @@ pub fn load(root: &Path, edition: Option<&Edition>, out: Option<&Path>) -> Resul
             "exam" => {
                 book.with_preprocessor(ExamPreprocessor::new());
             }
+            "typography" => {
+                book.with_preprocessor(TypographyPreprocessor);
+            }
             _ => {
                 let formulas = math.get_or_insert_with(math::Deferred::new);
-                book.with_preprocessor(MathPreprocessor::deferred(name, formulas));
+                book.with_preprocessor(
+                    MathPreprocessor::deferred(name, formulas).with_strictness(strictness),
+                );
             }
         }
     }
@@ -143,6 +164,28 @@ fn drop_standalone_css(config: &mut Config) -> Result<()> {
     if kept.len() != entries.len() {
         config.set(key, kept)?;
     }
+    Ok(())
+}
+
+/// A French book gets the typography stage without asking for it: when book.toml has no
+/// `[preprocessor.typography]` table, one is added that runs it after the stages that write
+/// prose (links, compute, exam) and before the math stage, which must find its `$` as typed.
+fn schedule_typography(config: &mut Config) -> Result<()> {
+    let table = format!("preprocessor.{}", TypographyPreprocessor::NAME);
+    if config.contains_key(&table) || !TypographyPreprocessor::enabled(config) {
+        return Ok(());
+    }
+    let present = |names: &[&str]| -> Vec<String> {
+        names
+            .iter()
+            .filter(|n| **n == "links" || config.contains_key(&format!("preprocessor.{n}")))
+            .map(|n| n.to_string())
+            .collect()
+    };
+    let after = present(&["links", "compute", "exam"]);
+    let before = present(&["math", "katex"]);
+    config.set(format!("{table}.after"), after)?;
+    config.set(format!("{table}.before"), before)?;
     Ok(())
 }
 

@@ -13,11 +13,12 @@
 //! scores, so the most attended key is the same with or without scaling; only the weights
 //! change.
 //!
-//! The learned matrices W_Q, W_K, W_V and the output layer of multi-head attention are not
-//! applied here: pass already projected queries, keys and values. Their parameter count is in
-//! [`crate::params`].
+//! The functions take already projected queries, keys and values. [`AttentionLayer`] is one
+//! head with its learned projections W_Q, W_K, W_V, as in the exam's Figure 6 (keys and values
+//! from X, queries from Y); the parameter count of a multi-head layer is in [`crate::params`].
 
 use crate::probability::softmax;
+use crate::random::Rng;
 use ndarray::{Array1, Array2, ArrayBase, Axis, Data, Ix1, Ix2};
 
 /// Raw attention scores of one query: one dot product `k_j · q` per key row `k_j`.
@@ -305,6 +306,68 @@ fn full_mask_rect(n_q: usize, n_k: usize) -> Array2<bool> {
     Array2::from_elem((n_q, n_k), true)
 }
 
+/// One attention head with its learned projections, as in the exam's Figure 6: keys
+/// `K = X·W_K + b_K` and values `V = X·W_V + b_V` come from the sequence X, queries
+/// `Q = Y·W_Q + b_Q` from the sequence Y, then scaled dot-product [`attention`]. Tokens are rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttentionLayer {
+    /// Each projection: weights of shape `(input, dim)` and a bias of length `dim`.
+    pub query: (Array2<f64>, Array1<f64>),
+    pub key: (Array2<f64>, Array1<f64>),
+    pub value: (Array2<f64>, Array1<f64>),
+}
+
+impl AttentionLayer {
+    /// A layer for tokens of dimension `input` projected to `dim`, with weights and biases
+    /// drawn uniformly in `[-1, 1)` from `seed` (a stand-in for trained weights).
+    pub fn random(input: usize, dim: usize, seed: u64) -> AttentionLayer {
+        let mut rng = Rng::new(seed);
+        let mut draw = || f64::from(rng.uniform(-1.0, 1.0));
+        let mut projection = || {
+            let w = Array2::from_shape_fn((input, dim), |_| draw());
+            let b = Array1::from_shape_fn(dim, |_| draw());
+            (w, b)
+        };
+        AttentionLayer {
+            query: projection(),
+            key: projection(),
+            value: projection(),
+        }
+    }
+
+    /// The layer's output for the sequences `x` (keys and values) and `y` (queries): one row
+    /// per token of `y`.
+    ///
+    /// # Panics
+    /// If a token's dimension is not the layer's input size.
+    ///
+    /// ```
+    /// use coursebook_calc::attention::AttentionLayer;
+    /// use ndarray::array;
+    /// let layer = AttentionLayer::random(2, 3, 1);
+    /// let (x, y) = (array![[1.0, 0.0], [0.0, 1.0]], array![[0.5, 0.5]]);
+    /// assert_eq!(layer.call(&x, &y).dim(), (1, 3));
+    /// ```
+    pub fn call<S1, S2>(&self, x: &ArrayBase<S1, Ix2>, y: &ArrayBase<S2, Ix2>) -> Array2<f64>
+    where
+        S1: Data<Elem = f64>,
+        S2: Data<Elem = f64>,
+    {
+        let keys = project(x, &self.key);
+        let values = project(x, &self.value);
+        let queries = project(y, &self.query);
+        attention(&queries, &keys, &values, true)
+    }
+}
+
+/// A dense projection of every token (row) of `seq`: `seq·W + b`.
+fn project<S: Data<Elem = f64>>(
+    seq: &ArrayBase<S, Ix2>,
+    (w, b): &(Array2<f64>, Array1<f64>),
+) -> Array2<f64> {
+    seq.dot(w) + b
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,6 +377,20 @@ mod tests {
 
     fn exam_keys() -> Array2<f64> {
         array![[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    }
+
+    #[test]
+    fn attention_layer_answers_each_query_on_its_own() {
+        let layer = AttentionLayer::random(3, 2, 4);
+        let x = ndarray::array![[1.0, 0.0, 2.0], [0.0, 1.0, -1.0], [0.5, 0.5, 0.5]];
+        let all = layer.call(&x, &x);
+        for i in 0..3 {
+            let one = layer.call(&x, &x.slice(ndarray::s![i..i + 1, ..]));
+            for c in 0..2 {
+                assert!((one[[0, c]] - all[[i, c]]).abs() < 1e-12);
+            }
+        }
+        assert_ne!(layer, AttentionLayer::random(3, 2, 5));
     }
 
     #[test]

@@ -386,18 +386,24 @@ pub fn char_model(input: &str, target: &str) -> Figure {
 /// Figure 6: a multi-head attention layer. `X` (the input sequence) gives the keys `K` and
 /// values `V` of every head, `Y` (the beginning of the output sequence) gives the queries
 /// `Q`; each head attends, the heads' outputs are concatenated and go through the output dense
-/// layer. Every dense block shows its size and its parameter count from
+/// layer.
+///
+/// With `counted`, every dense block shows its size and its parameter count from
 /// [`MultiHeadAttention::parameters`] (12 per projection and head, 10 for the output layer in
-/// the exam), and the total is written below.
+/// the exam), and the total is written below: the answer's figure. Without it, the figure
+/// shows only what the statement gives (the projections' sizes), for the question itself: the
+/// size of the output layer is a convention the answer chooses, and counts are the answer.
 ///
 /// ```
 /// use coursebook_calc::prelude::*;
-/// let fig = multi_head_attention(&MultiHeadAttention::exam(5, 2, 2));
+/// let fig = multi_head_attention(&MultiHeadAttention::exam(5, 2, 2), true);
 /// assert_eq!(fig.data.matches("12 param.").count(), 6);
 /// assert!(fig.data.contains("10 param."));
 /// assert!(fig.data.contains("= 82 paramètres"));
+/// let statement = multi_head_attention(&MultiHeadAttention::exam(5, 2, 2), false);
+/// assert!(!statement.data.contains("param") && !statement.alt.contains("82"));
 /// ```
-pub fn multi_head_attention(mha: &MultiHeadAttention) -> Figure {
+pub fn multi_head_attention(mha: &MultiHeadAttention, counted: bool) -> Figure {
     let count = mha.parameters();
     let heads = mha.num_heads.max(1);
     let (box_w, gap, head_pad) = (92.0, 10.0, 14.0);
@@ -467,15 +473,17 @@ pub fn multi_head_attention(mha: &MultiHeadAttention) -> Figure {
         .enumerate()
         {
             let bx = k_of(h, j) - box_w / 2.0;
+            let count = if counted {
+                format!("\n{params} param.")
+            } else {
+                String::new()
+            };
             svg.boxed(
                 bx,
                 y_proj,
                 box_w,
                 58.0,
-                &format!(
-                    "dense {name}\n{} → {}\n{params} param.",
-                    mha.input_dim, out_dim
-                ),
+                &format!("dense {name}\n{} → {out_dim}{count}", mha.input_dim),
                 Some(1),
             );
             svg.arrow(
@@ -487,15 +495,25 @@ pub fn multi_head_attention(mha: &MultiHeadAttention) -> Figure {
         }
         svg.arrow(hx + head_w / 2.0, y_att, center, y_concat + 36.0);
     }
-    svg.boxed(
-        center - 110.0,
-        y_concat,
-        220.0,
-        36.0,
-        &format!("concaténation ({heads} × {} = {concat})", mha.value_dim),
-        None,
-    );
+    let concatenation = if counted {
+        format!("concaténation ({heads} × {} = {concat})", mha.value_dim)
+    } else {
+        "concaténation des têtes".to_owned()
+    };
+    svg.boxed(center - 110.0, y_concat, 220.0, 36.0, &concatenation, None);
     match mha.output_dim {
+        Some(_) if !counted => {
+            svg.arrow(center, y_concat, center, y_dense + 50.0);
+            svg.boxed(
+                center - 110.0,
+                y_dense,
+                220.0,
+                50.0,
+                "dense de sortie",
+                Some(0),
+            );
+            svg.arrow(center, y_dense, center, y_out + 30.0);
+        }
         Some(d) => {
             svg.arrow(center, y_concat, center, y_dense + 50.0);
             svg.boxed(
@@ -511,6 +529,12 @@ pub fn multi_head_attention(mha: &MultiHeadAttention) -> Figure {
         None => svg.arrow(center, y_concat, center, y_out + 30.0),
     }
     svg.text(center, y_out + 14.0, "sortie", 13.0, Anchor::Middle);
+    if !counted {
+        return svg.finish(&format!(
+            "Couche d'attention multi-têtes : X donne les clés K et les valeurs V, Y les requêtes Q, pour {heads} têtes ; chaque projection est une couche dense {} → {} ; les résultats des têtes sont concaténés puis passent par une couche dense de sortie.",
+            mha.input_dim, mha.key_dim
+        ));
+    }
     svg.text(
         center,
         height - 20.0,
@@ -949,16 +973,42 @@ mod tests {
 
     #[test]
     fn mha_labels_come_from_the_count() {
-        let svg = multi_head_attention(&MultiHeadAttention::exam(5, 2, 2)).data;
+        let svg = multi_head_attention(&MultiHeadAttention::exam(5, 2, 2), true).data;
         assert_eq!(svg.matches("12 param.").count(), 6);
         assert_eq!(svg.matches(">10 param.<").count(), 1);
         assert!(svg.contains("2 × (12 + 12 + 12) + 10 = 82 paramètres"));
         assert!(svg.contains("concaténation (2 × 2 = 4)"));
         // Another configuration changes the numbers.
-        let other = multi_head_attention(&MultiHeadAttention::exam(6, 3, 3)).data;
+        let other = multi_head_attention(&MultiHeadAttention::exam(6, 3, 3), true).data;
         assert_eq!(other.matches("21 param.").count(), 9);
         assert!(other.contains("tête 3"));
         assert!(!other.contains("12 param."));
+    }
+
+    #[test]
+    fn the_statement_figure_has_no_count() {
+        let fig = multi_head_attention(&MultiHeadAttention::exam(5, 2, 2), false);
+        // The text of the figure: what stands between tags.
+        let text: String = fig
+            .data
+            .split('<')
+            .filter_map(|part| part.split_once('>').map(|(_, t)| format!("{t} ")))
+            .collect();
+        assert_eq!(
+            text.matches("5 → 2").count(),
+            6,
+            "the statement's sizes: {text}"
+        );
+        for answer in ["param", "82", "72", "12", "10", "4 → 2", "= 4"] {
+            assert!(
+                !text.contains(answer),
+                "{answer} in the statement's figure: {text}"
+            );
+            assert!(
+                !fig.alt.contains(answer),
+                "{answer} in the statement's alt text"
+            );
+        }
     }
 
     #[test]
@@ -1019,7 +1069,8 @@ mod tests {
         let figs = || {
             vec![
                 char_model(&x, &y),
-                multi_head_attention(&MultiHeadAttention::exam(5, 2, 2)),
+                multi_head_attention(&MultiHeadAttention::exam(5, 2, 2), true),
+                multi_head_attention(&MultiHeadAttention::exam(5, 2, 2), false),
                 architectures(&exam_architectures(), 5, true),
                 mixmatch_pipeline(&preds, 0.5, true),
             ]

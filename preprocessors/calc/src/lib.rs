@@ -15,11 +15,14 @@
 
 pub mod attention;
 pub mod audio;
+pub mod autoencoder;
 pub mod diagram;
+pub mod images;
 pub mod mixmatch;
 pub mod params;
 pub mod plot;
 pub mod probability;
+pub mod random;
 pub mod sequence;
 pub mod temperature;
 
@@ -37,17 +40,21 @@ pub use prelude::*;
 /// The computations, by module: [`probability`](mod@crate::probability) (softmax, entropy,
 /// argmax), [`temperature`](mod@crate::temperature) (both temperature conventions),
 /// [`mixmatch`](mod@crate::mixmatch) (sharpening, averaging), [`attention`](mod@crate::attention)
-/// (dot-product attention, masks), [`params`](mod@crate::params) (parameter counts) and
-/// [`sequence`](mod@crate::sequence) (sequence task shapes).
+/// (dot-product attention, masks), [`params`](mod@crate::params) (parameter counts),
+/// [`sequence`](mod@crate::sequence) (sequence task shapes), and
+/// [`autoencoder`](mod@crate::autoencoder) with its image set [`images`](mod@crate::images)
+/// (question 5).
 pub mod prelude {
     pub use coursebook_notebook::prelude::*;
 
     pub use crate::attention::{
         attention, attention_weights, causal_mask, causal_self_attention, dot_attention,
         dot_scores, full_mask, masked_attention, masked_attention_weights, scaled_dot_attention,
-        self_attention,
+        self_attention, AttentionLayer,
     };
-    pub use crate::mixmatch::{average, sharpen, MIXMATCH_K, MIXMATCH_T};
+    pub use crate::autoencoder::{train_all, Autoencoder, Training};
+    pub use crate::images::{DigitSet, PIXELS};
+    pub use crate::mixmatch::{average, sharpen, unlabelled_loss, MIXMATCH_K, MIXMATCH_T};
     pub use crate::params::{dense_params, MultiHeadAttention, ParamCount};
     pub use crate::probability::{argmax, argmax1, entropy, entropy_bits, softmax};
     pub use crate::sequence::{shift_for_next_char, spectrogram_sequence, Mapping, SequenceShape};
@@ -59,6 +66,6 @@ pub mod prelude {
     };
     pub use crate::plot::{
         attention_scores_plot, entropy_temperature_plot, heatmap_figure, heatmap_png,
-        sharpening_plot, spectrogram_figure,
+        reconstruction_figure, sharpening_plot, spectrogram_figure,
     };
 }

@@ -3,8 +3,9 @@
 //! unlabelled example, then sharpen the average to get its pseudo-label.
 //!
 //! In terms of the course's key ideas: the `K` augmentations are *data augmentation*; averaging
-//! them and training every augmentation towards the same target is *consistency*; sharpening
-//! is *entropy minimisation*; the sharpened average is the *pseudo-label*.
+//! them and training every augmentation towards the same target ([`unlabelled_loss`]) is
+//! *consistency*; sharpening is *entropy minimisation*; the sharpened average is the
+//! *pseudo-label*.
 
 use crate::temperature::power_temperature;
 use ndarray::{Array1, ArrayBase, Data, Ix1};
@@ -80,6 +81,39 @@ pub fn average(distributions: &[Array1<f64>]) -> Array1<f64> {
     sum / distributions.len() as f64
 }
 
+/// MixMatch's loss on unlabelled data for one image, before MixUp: the squared distance
+/// between the guessed label `target` and the model's prediction on each augmentation,
+/// `(1 / (K·L)) sum_k ||target − p_k||²` with `L` classes (the paper's `L_U`, which also averages
+/// over the images of the batch).
+///
+/// Training every augmentation towards one target is the *consistency* idea: with `K = 2` and
+/// the plain average as target (no sharpening), the loss is `||p_1 − p_2||² / (4L)`, the
+/// distance between the two predictions.
+///
+/// # Panics
+/// If `predictions` is empty or a prediction and the target differ in length.
+///
+/// ```
+/// use coursebook_calc::prelude::*;
+/// let preds = [array![1.0, 0.0], array![0.0, 1.0]];
+/// // Target (0.5, 0.5): each squared distance is 0.5, over K·L = 4.
+/// assert_eq!(unlabelled_loss(&preds, &average(&preds)), 0.25);
+/// ```
+pub fn unlabelled_loss(predictions: &[Array1<f64>], target: &Array1<f64>) -> f64 {
+    assert!(!predictions.is_empty(), "unlabelled_loss: no prediction");
+    let total: f64 = predictions
+        .iter()
+        .map(|p| {
+            assert_eq!(p.len(), target.len(), "unlabelled_loss: lengths differ");
+            p.iter()
+                .zip(target)
+                .map(|(a, b)| (a - b) * (a - b))
+                .sum::<f64>()
+        })
+        .sum();
+    total / (predictions.len() * target.len()) as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +147,18 @@ mod tests {
         // T = 0.01: exponent 100, (0.35 / 0.4)^100 = 1.6e-6, so nearly one-hot.
         assert_close(sharpen(&p, 0.01)[0], 1.0, 3e-6);
         assert!(sharpen(&p, 0.01)[0] < 1.0 - 1e-6);
+    }
+
+    #[test]
+    fn the_plain_unlabelled_loss_is_the_distance_between_two_predictions() {
+        let (p1, p2) = (array![0.7, 0.2, 0.1], array![0.1, 0.3, 0.6]);
+        let distance: f64 = (&p1 - &p2).mapv(|d| d * d).sum();
+        let preds = [p1, p2];
+        let loss = unlabelled_loss(&preds, &average(&preds));
+        assert_close(loss, distance / 12.0, 1e-12);
+        // With a sharpened target the loss is no longer that distance.
+        let sharpened = unlabelled_loss(&preds, &sharpen(&average(&preds), MIXMATCH_T));
+        assert!((sharpened - distance / 12.0).abs() > 1e-3);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! sharpening (Q13).
 //!
 //! Axes and text use `currentColor` (they follow the reader's light or dark theme and print),
-//! data use the [`PALETTE`](crate::diagram::PALETTE); labels are in French with a decimal
+//! data use the [`PALETTE`]; labels are in French with a decimal
 //! comma. Output is deterministic: same data, same bytes.
 
 use crate::attention::{dot_attention, scaled_dot_attention};
@@ -14,7 +14,7 @@ use crate::figure::{base64, Figure};
 use crate::mixmatch::{average, sharpen};
 use crate::probability::{entropy, softmax};
 use crate::temperature::{power_temperature, softmax_temperature};
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, ArrayView1};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -344,7 +344,7 @@ pub fn line_plot(series: &[Series], x_label: &str, y_label: &str, alt: &str) -> 
 
 /// A grouped bar chart, 640 × 360: one group of bars per category (x axis), one bar per
 /// series inside each group (series `g` in [`PALETTE`] colour `g`), each bar labelled with its
-/// value at 2 decimals. `groups` are `(legend label, one value per category)`.
+/// value (see [`bar_label`]). `groups` are `(legend label, one value per category)`.
 ///
 /// # Panics
 /// If a group does not have one value per category.
@@ -429,7 +429,7 @@ pub fn grouped_bars(
                 });
             chart
                 .draw_series(values.iter().enumerate().map(|(i, &v)| {
-                    Text::new(fr(v, 2), (left(i) + width / 2.0, v), value_font.clone())
+                    Text::new(bar_label(v), (left(i) + width / 2.0, v), value_font.clone())
                 }))
                 .expect("grouped_bars: drawing to a string");
         }
@@ -535,6 +535,27 @@ pub fn attention_scores_plot(keys: &Array2<f64>, query: &Array1<f64>) -> Figure 
     )
 }
 
+/// The label of a bar: two decimals, or three when the value has exactly three (0,275 stays
+/// 0,275 instead of rounding to 0,28, so that a figure shows the digits the text uses).
+///
+/// ```
+/// use coursebook_calc::plot::bar_label;
+/// assert_eq!(bar_label(0.275), "0,275");
+/// assert_eq!(bar_label(0.55), "0,55");
+/// assert_eq!(bar_label(0.25 / 0.38), "0,66");
+/// ```
+pub fn bar_label(v: f64) -> String {
+    let exact_at = |decimals: i32| {
+        let scaled = v * 10f64.powi(decimals);
+        (scaled - scaled.round()).abs() < 1e-9
+    };
+    if !exact_at(2) && exact_at(3) {
+        fr(v, 3)
+    } else {
+        fr(v, 2)
+    }
+}
+
 /// Q13: MixMatch's label guessing as bars, one group per class: the model's `predictions` on
 /// the K augmentations, their [`average`], and the average sharpened at temperature `t`
 /// ([`sharpen`]); the legend gives each distribution's entropy (nats), which sharpening lowers.
@@ -572,6 +593,117 @@ pub fn sharpening_plot(predictions: &[Array1<f64>], t: f64) -> Figure {
             h(&sharp)
         ),
     )
+}
+
+/// Images (rows of `side × side` intensities in `[0, 1]`) tiled as a grey PNG with an alpha
+/// channel: `grid` is one row of tiles per slice, each tile `side` pixels, a transparent
+/// one-pixel gap between tiles so that the page shows through in either theme. Intensities
+/// outside `[0, 1]` (a reconstruction may overshoot) are clamped.
+fn tiles_png(grid: &[Vec<ArrayView1<f32>>], side: usize) -> Vec<u8> {
+    let cols = grid.iter().map(Vec::len).max().unwrap_or(0);
+    let (w, h) = (cols * (side + 1) - 1, grid.len() * (side + 1) - 1);
+    let mut pixels = vec![0u8; w * h * 2];
+    for (r, row) in grid.iter().enumerate() {
+        for (c, image) in row.iter().enumerate() {
+            for (k, &v) in image.iter().enumerate() {
+                let (y, x) = (r * (side + 1) + k / side, c * (side + 1) + k % side);
+                let at = 2 * (y * w + x);
+                pixels[at] = (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+                pixels[at + 1] = 255;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, w as u32, h as u32);
+        encoder.set_color(png::ColorType::GrayscaleAlpha);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_compression(png::Compression::High);
+        let mut writer = encoder
+            .write_header()
+            .expect("tiles_png: writing to memory cannot fail");
+        writer
+            .write_image_data(&pixels)
+            .expect("tiles_png: the buffer has the announced size");
+    }
+    out
+}
+
+/// The rows of `images`, as views.
+fn rows(images: &Array2<f32>) -> Vec<ArrayView1<'_, f32>> {
+    images.rows().into_iter().collect()
+}
+
+/// Figures 3 to 5: images and their reconstructions by an autoencoder, as in the exam. Two
+/// panels, the training set on the left and the test set on the right; in each, the images
+/// given (one per row) on top and their reconstructions below, one column per image. Images
+/// are square rows of intensities in `[0, 1]` (white ink on black); each set's
+/// reconstructions come in the same order as its originals. The pictures are PNGs (one per
+/// panel, pixels enlarged without smoothing) in an SVG frame whose labels use
+/// `currentColor`. `alt` describes the figure for readers who cannot see it.
+///
+/// # Panics
+/// If an original and its reconstructions differ in shape, or the images are not square.
+///
+/// ```
+/// use coursebook_calc::plot::reconstruction_figure;
+/// use ndarray::Array2;
+/// let a = Array2::from_elem((10, 16), 0.5f32);
+/// let fig = reconstruction_figure((&a, &a), (&a, &a), "deux panneaux");
+/// assert!(fig.data.contains("entraînement") && fig.data.contains("reconstructions"));
+/// ```
+pub fn reconstruction_figure(
+    train: (&Array2<f32>, &Array2<f32>),
+    test: (&Array2<f32>, &Array2<f32>),
+    alt: &str,
+) -> Figure {
+    let side = (train.0.ncols() as f64).sqrt().round() as usize;
+    assert_eq!(
+        side * side,
+        train.0.ncols(),
+        "reconstruction_figure: images must be square"
+    );
+    for (original, rebuilt) in [train, test] {
+        assert_eq!(
+            original.dim(),
+            rebuilt.dim(),
+            "reconstruction_figure: shapes differ"
+        );
+    }
+    let columns = train.0.nrows().max(test.0.nrows());
+    let zoom = 3.0;
+    let panel_w = (columns * (side + 1) - 1) as f64 * zoom;
+    let panel_h = (2 * (side + 1) - 1) as f64 * zoom;
+    let (left, top, gap) = (118.0, 30.0, 28.0);
+    let mut svg = Svg::new(left + 2.0 * panel_w + gap + 8.0, top + panel_h + 8.0);
+    for (i, ((original, rebuilt), title)) in [(train, "entraînement"), (test, "test")]
+        .into_iter()
+        .enumerate()
+    {
+        let x = left + i as f64 * (panel_w + gap);
+        let png = tiles_png(&[rows(original), rows(rebuilt)], side);
+        svg.raw(&format!(
+            "<image x=\"{x}\" y=\"{top}\" width=\"{panel_w}\" height=\"{panel_h}\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" href=\"data:image/png;base64,{}\"/>",
+            base64(&png)
+        ));
+        svg.bold(x + panel_w / 2.0, top / 2.0, title, 14.0, Anchor::Middle);
+    }
+    let row_h = (side + 1) as f64 * zoom;
+    svg.text(
+        left - 10.0,
+        top + row_h / 2.0,
+        "originales",
+        13.0,
+        Anchor::End,
+    );
+    svg.text(
+        left - 10.0,
+        top + row_h * 1.5,
+        "reconstructions",
+        13.0,
+        Anchor::End,
+    );
+    svg.finish(alt)
 }
 
 #[cfg(test)]
@@ -616,6 +748,24 @@ mod tests {
         );
         // Ticks 1000 Hz and 0,5 s are drawn.
         assert!(fig.data.contains(">1000<") && fig.data.contains(">0,5<"));
+    }
+
+    #[test]
+    fn reconstruction_tiles_put_originals_above_and_leave_gaps_transparent() {
+        // Two 2 × 2 images: the first all ink, the second all background.
+        let originals = array![[1.0f32, 1.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0]];
+        let rebuilt = originals.mapv(|v| 1.0 - v);
+        let png = tiles_png(&[rows(&originals), rows(&rebuilt)], 2);
+        let (w, h, px) = decode(&png);
+        assert_eq!((w, h), (5, 5));
+        let at = |x: usize, y: usize| (px[2 * (y * 5 + x)], px[2 * (y * 5 + x) + 1]);
+        assert_eq!(at(0, 0), (255, 255)); // original 1: ink, opaque
+        assert_eq!(at(3, 0), (0, 255)); // original 2: background, opaque
+        assert_eq!(at(0, 3), (0, 255)); // its reconstruction, below
+        assert_eq!(at(2, 0).1, 0); // the gap between columns is transparent
+        assert_eq!(at(0, 2).1, 0); // and between rows
+        let fig = reconstruction_figure((&originals, &rebuilt), (&originals, &rebuilt), "alt");
+        assert_eq!(fig.data.matches("<image").count(), 2);
     }
 
     #[test]

@@ -199,14 +199,14 @@ impl Diagnostics {
         self.errors() > 0
     }
 
-    /// Prints the warnings to stderr (mdBook's own `tracing` output may have no subscriber)
-    /// and returns `Err(self)` when there is an error.
+    /// Emits the warnings ([`crate::emit`]; mdBook's own `tracing` output may have no
+    /// subscriber) and returns `Err(self)` when there is an error.
     pub fn into_result(self) -> Result<(), Diagnostics> {
         if self.has_errors() {
             return Err(self);
         }
         for warning in &self.0 {
-            eprint!("{warning}");
+            crate::emit::emit(warning);
         }
         Ok(())
     }

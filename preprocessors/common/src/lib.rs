@@ -10,8 +10,10 @@ pub mod args;
 pub mod cache;
 pub mod diagnostic;
 pub mod directive;
+pub mod emit;
 pub mod html;
 pub mod page;
+pub mod progress;
 pub mod splice;
 
 pub use diagnostic::{Diagnostic, Diagnostics};

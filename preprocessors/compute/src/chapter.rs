@@ -7,6 +7,7 @@ use crate::compare::{self, Rule};
 use crate::config::Options;
 use crate::engine::{self, ChapterValues, Published};
 use crate::format::format_value;
+use crate::includes::LineMap;
 use crate::program::ChapterCode;
 use crate::render::{self, Words};
 use crate::report::{CheckRecord, Report};
@@ -42,15 +43,14 @@ pub fn process(
         .iter()
         .map(|&i| pages[i].content.as_str())
         .collect();
-    let values = engine::evaluate(
-        &code,
-        &sources,
-        cache,
-        options.timeout,
-        options.library.as_deref(),
-        &mut report.stats,
-    )
-    .map_err(mdbook_preprocessor::errors::Error::new)?;
+    // Errors inside an `{{#include}}`d file are reported at that file's own lines.
+    let maps: Vec<LineMap> = pages
+        .iter()
+        .filter_map(|p| LineMap::of(&options.root, &p.file, &p.content))
+        .collect();
+    let evaluation = engine::evaluate(&code, &sources, cache, options, &mut report.stats)
+        .map_err(|d| mdbook_preprocessor::errors::Error::new(LineMap::relocate_all(&maps, d)))?;
+    let values = evaluation.values;
     let mut values_of = vec![ChapterValues::new(); pages.len()];
     for (values, &i) in values.into_iter().zip(&with_code) {
         values_of[i] = values;
@@ -80,12 +80,21 @@ pub fn process(
         }
         rewritten.push((page.key.clone(), rewrite.content));
     }
+    for check in &mut report.checks {
+        if let Some(map) = maps.iter().find(|m| m.chapter() == check.file) {
+            map.relocate_place(&mut check.file, &mut check.line);
+        }
+    }
     for index in tables {
         let (key, content) = &mut rewritten[index];
         let table = render::verification_table(&report.checks, &to_root(key), words);
         *content = content.replace(VERIFICATION_PLACEHOLDER, &table);
     }
-    crate::finish(diagnostics)?;
+    crate::finish(LineMap::relocate_all(&maps, diagnostics))?;
+    // Cached only once every check of the stage held: a failed build leaves the cache alone.
+    if let Some(pending) = evaluation.pending {
+        pending.store(cache);
+    }
     Ok(rewritten)
 }
 
@@ -186,7 +195,7 @@ fn rewrite_page(
             _ => {
                 let anchor = format!("cb-check-{checks}");
                 checks += 1;
-                match Claim::parse(d.args) {
+                match Claim::parse_in(d.args, options.locale) {
                     Ok(claim) => {
                         let (record, block) =
                             check(page, source, d.range.clone(), &claim, values, anchor, words);
@@ -288,7 +297,11 @@ fn mismatch(
         .at(&page.file, source, range)
         .note(format!("written: {}", claim.text));
     if let Some(computed) = &record.computed {
-        d = d.note(format!("computed: {} = {computed}", record.expression));
+        d = d.note(format!(
+            "computed: {} = {}",
+            record.expression,
+            crate::format::printable(computed)
+        ));
     }
     if let Some(at) = &record.published_at {
         d = d.note(format!("published at {at}"));

@@ -9,7 +9,7 @@
 //! {{#value keys[0] digits=1}}           shows a computed value
 //! ```
 
-use crate::written::{ParseError, Written};
+use crate::written::{Locale, ParseError, Written};
 use std::fmt;
 
 /// A published name followed by indices: `scores`, `scores[0]`, `m[1][2]`.
@@ -90,8 +90,13 @@ pub struct Claim {
 }
 
 impl Claim {
-    /// Parses `path = written [± tolerance]`.
+    /// Parses `path = written [± tolerance]`, numbers written the French way.
     pub fn parse(args: &str) -> Result<Claim, ParseError> {
+        Claim::parse_in(args, Locale::French)
+    }
+
+    /// Parses `path = written [± tolerance]`, numbers written as `locale` writes them.
+    pub fn parse_in(args: &str, locale: Locale) -> Result<Claim, ParseError> {
         let (path, rest) = args.split_once('=').ok_or_else(|| {
             ParseError(format!(
                 "`{args}`: a check is written `{{{{#check name = value}}}}`"
@@ -103,7 +108,7 @@ impl Claim {
             None => (rest, Tolerance::Digits),
         };
         let text = text.trim().to_owned();
-        let written = Written::parse(&text)?;
+        let written = Written::parse_in(&text, locale)?;
         if tolerance != Tolerance::Digits && !matches!(written, Written::Number { .. }) {
             return Err(ParseError(format!(
                 "a tolerance applies to a number, and `{text}` is {}",

@@ -1,9 +1,9 @@
 //! Deciding whether a written answer agrees with a computed value.
 
 use crate::claim::Tolerance;
-use crate::format::format_value;
+use crate::format::{format_value, printable, round_decimal, ROUNDING};
 use crate::written::Written;
-use coursebook_notebook::notebook::Value;
+use coursebook_notebook::notebook::{Integer, Value};
 
 /// Why a written answer does not hold.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,14 +75,14 @@ impl Rule {
 /// ```
 pub fn compare(written: &Written, tolerance: Tolerance, computed: &Value) -> Result<(), Mismatch> {
     match (written, computed) {
-        (Written::Number { .. }, Value::Int(n)) => compare_number(written, tolerance, *n as f64),
+        (Written::Number { .. }, Value::Int(n)) => compare_integer(written, tolerance, *n),
         (Written::Number { .. }, Value::Float(x)) => compare_number(written, tolerance, *x),
         (Written::Bool(w), Value::Bool(c)) if w == c => Ok(()),
         (Written::Str(w), Value::Str(c)) if w.trim() == c.trim() => Ok(()),
         (Written::Bool(_), Value::Bool(_)) | (Written::Str(_), Value::Str(_)) => Err(Mismatch {
             reason: format!(
                 "the computation gives {}",
-                format_value(computed, '.', None)
+                printable(&format_value(computed, '.', None))
             ),
         }),
         (Written::List(items), Value::List(values)) => compare_lists(items, tolerance, values),
@@ -119,21 +119,49 @@ fn compare_lists(
     Ok(())
 }
 
-fn compare_number(written: &Written, tolerance: Tolerance, computed: f64) -> Result<(), Mismatch> {
+/// An integer is compared exactly with the written number: `9007199254740993` is not
+/// `9007199254740992`, whatever a float would say. An explicit tolerance compares as floats.
+fn compare_integer(
+    written: &Written,
+    tolerance: Tolerance,
+    computed: Integer,
+) -> Result<(), Mismatch> {
+    if tolerance != Tolerance::Digits {
+        return compare_number(written, tolerance, computed.to_f64());
+    }
     let Written::Number { mantissa, decimals } = *written else {
         unreachable!("called on numbers only");
     };
+    // `82.0` claims 82 at one decimal: the written value times 10^decimals is the mantissa.
+    let scale = 10u128.pow(decimals);
+    let holds = mantissa.magnitude() % scale == 0
+        && Integer::new(mantissa.is_negative(), mantissa.magnitude() / scale) == computed;
+    if holds {
+        return Ok(());
+    }
+    Err(Mismatch {
+        reason: format!(
+            "the computation gives {computed}, not the {} written",
+            written.reading().unwrap_or_default()
+        ),
+    })
+}
+
+fn compare_number(written: &Written, tolerance: Tolerance, computed: f64) -> Result<(), Mismatch> {
+    let Written::Number { decimals, .. } = *written else {
+        unreachable!("called on numbers only");
+    };
     let value = written.as_f64().unwrap_or(f64::NAN);
+    let reading = written.reading().unwrap_or_default();
     if !computed.is_finite() {
         return Err(Mismatch {
             reason: format!("the computation gives {computed}, not a finite number"),
         });
     }
+    let rounded = round_decimal(computed, decimals as usize);
     let holds = match tolerance {
-        Tolerance::Digits => {
-            let scaled = (computed * 10f64.powi(decimals as i32)).round();
-            scaled.abs() < 1e30 && scaled as i128 == mantissa
-        }
+        // Both sides as decimal text: the rounding is the one `{{#value}}` shows.
+        Tolerance::Digits => rounded == reading,
         Tolerance::Absolute(t) => (computed - value).abs() <= t * (1.0 + 1e-12),
         Tolerance::Relative(t) => (computed - value).abs() <= t * value.abs() * (1.0 + 1e-12),
     };
@@ -142,24 +170,14 @@ fn compare_number(written: &Written, tolerance: Tolerance, computed: f64) -> Res
     }
     let reason = match tolerance {
         Tolerance::Digits => format!(
-            "{} rounds to {:.*}, not to the {} written",
-            shortest(computed),
-            decimals as usize,
-            computed,
-            shortest(value)
+            "{computed} rounds to {rounded}, not to the {reading} written (rounded {ROUNDING})"
         ),
         _ => format!(
-            "{} is {} away from {}",
-            shortest(computed),
-            shortest((computed - value).abs()),
-            shortest(value)
+            "{computed} is {} away from {reading}",
+            format_value(&Value::Float((computed - value).abs()), '.', None)
         ),
     };
     Err(Mismatch { reason })
-}
-
-fn shortest(x: f64) -> String {
-    format_value(&Value::Float(x), '.', None)
 }
 
 /// "an integer", "a list of 3 items"...: the kind of a computed value, for messages.
@@ -197,8 +215,8 @@ mod tests {
         assert!(check("0.45", p.clone()).is_err());
         assert!(check("0.4640", p.clone()).is_ok());
         assert!(check("0.4641", p).is_err());
-        assert!(check("82", Value::Int(82)).is_ok());
-        assert!(check("83", Value::Int(82)).is_err());
+        assert!(check("82", Value::Int(82.into())).is_ok());
+        assert!(check("83", Value::Int(82.into())).is_err());
         assert!(check("46 %", Value::Float(0.46396)).is_ok());
     }
 
@@ -238,5 +256,53 @@ mod tests {
         assert!(check("faux", Value::Bool(true)).is_err());
         assert!(check("1", Value::Bool(true)).is_err());
         assert!(check("1", Value::Float(f64::NAN)).is_err());
+    }
+
+    #[test]
+    fn integers_are_compared_exactly_at_any_width() {
+        let big = Value::Int(((1i64 << 53) + 1).into());
+        assert!(check("9007199254740992", big.clone()).is_err());
+        assert!(check("9007199254740993", big.clone()).is_ok());
+        assert!(check("9007199254740993.0", big).is_ok());
+        let max = Value::Int(u64::MAX.into());
+        assert!(check("18446744073709551615", max.clone()).is_ok());
+        assert!(check("9223372036854775807", max).is_err());
+        let min = Value::Int(i128::MIN.into());
+        assert!(check("-170141183460469231731687303715884105728", min).is_ok());
+        let top = Value::Int(u128::MAX.into());
+        assert!(check("340282366920938463463374607431768211455", top.clone()).is_ok());
+        assert!(check("340282366920938463463374607431768211454", top).is_err());
+        assert!(check("82.5", Value::Int(82.into())).is_err());
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero_on_the_shortest_decimal_and_says_so() {
+        assert!(check("0.3000000000000000", Value::Float(0.1 + 0.2)).is_ok());
+        assert!(check("0.13", Value::Float(0.125)).is_ok());
+        let m = check("0.12", Value::Float(0.125)).unwrap_err();
+        assert_eq!(
+            m.reason,
+            "0.125 rounds to 0.13, not to the 0.12 written (rounded half away from zero)"
+        );
+        assert!(check("-0.00", Value::Float(-0.001)).is_ok());
+        assert!(check("0.00", Value::Float(-0.001)).is_ok());
+        assert!(check("2.68", Value::Float(2.675)).is_ok());
+    }
+
+    #[test]
+    fn non_finite_values_are_not_numbers() {
+        let m = check("0", Value::Float(f64::NAN)).unwrap_err();
+        assert!(
+            m.reason.contains("NaN, not a finite number"),
+            "{}",
+            m.reason
+        );
+        assert!(check("0", Value::Float(f64::INFINITY)).is_err());
+    }
+
+    #[test]
+    fn computed_strings_cannot_drive_the_terminal() {
+        let m = check("\"x\"", Value::Str("\u{1b}[2J".into())).unwrap_err();
+        assert!(!m.reason.contains('\u{1b}'), "{}", m.reason);
     }
 }

@@ -1,5 +1,6 @@
 //! Options of the `[preprocessor.compute]` table of book.toml.
 
+use crate::written::Locale;
 use mdbook_preprocessor::PreprocessorContext;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -10,6 +11,9 @@ pub struct Options {
     /// Longest a book's computations may run, all chapters together (`timeout`, in seconds;
     /// 10 by default).
     pub timeout: Duration,
+    /// Longest rustc may take to compile the book's computations (`compile-timeout`, in
+    /// seconds; 120 by default): a `const` evaluated at compile time can keep it busy forever.
+    pub compile_timeout: Duration,
     /// Decimal separator of values shown with `{{#value}}` (`decimal`; `,` for French books).
     pub decimal: char,
     /// Whether reader-facing words are French (`book.language` starts with `fr`).
@@ -17,6 +21,10 @@ pub struct Options {
     /// The book's library (`library`, a path to a Cargo package relative to the book root),
     /// as the absolute path of its folder. `None`: the blocks see the runtime alone.
     pub library: Option<PathBuf>,
+    /// How written answers write numbers (`book.language`: `,` separates thousands in English).
+    pub locale: Locale,
+    /// The book's root folder: the computations run there, and read data files from there.
+    pub root: PathBuf,
 }
 
 impl Options {
@@ -24,17 +32,17 @@ impl Options {
     pub fn from_context(ctx: &PreprocessorContext, name: &str) -> Result<Options, String> {
         let key = |k: &str| format!("preprocessor.{name}.{k}");
         let french = common::page::is_french(&ctx.config);
-        let timeout = match ctx.config.get::<f64>(&key("timeout")) {
-            Ok(None) => 10.0,
-            Ok(Some(t)) if t.is_finite() && t > 0.0 && t < 86_400.0 => t,
-            Ok(Some(t)) => {
-                return Err(format!(
-                    "book.toml: `{}` must be a positive number of seconds, not {t}",
-                    key("timeout")
-                ))
-            }
-            Err(e) => return Err(format!("book.toml: `{}`: {e}", key("timeout"))),
+        let seconds = |name: &str, default: f64| match ctx.config.get::<f64>(&key(name)) {
+            Ok(None) => Ok(default),
+            Ok(Some(t)) if t.is_finite() && t > 0.0 && t < 86_400.0 => Ok(t),
+            Ok(Some(t)) => Err(format!(
+                "book.toml: `{}` must be a positive number of seconds, not {t}",
+                key(name)
+            )),
+            Err(e) => Err(format!("book.toml: `{}`: {e}", key(name))),
         };
+        let timeout = seconds("timeout", 10.0)?;
+        let compile_timeout = seconds("compile-timeout", 120.0)?;
         let decimal = match ctx.config.get::<String>(&key("decimal")) {
             Ok(None) => {
                 if french {
@@ -52,11 +60,15 @@ impl Options {
             }
             Err(e) => return Err(format!("book.toml: `{}`: {e}", key("decimal"))),
         };
+        let language = ctx.config.book.language.as_deref().unwrap_or("en");
         Ok(Options {
             timeout: Duration::from_secs_f64(timeout),
+            compile_timeout: Duration::from_secs_f64(compile_timeout),
             decimal,
             french,
             library: library(ctx, &key("library"))?,
+            locale: Locale::of_language(language),
+            root: ctx.root.clone(),
         })
     }
 }

@@ -1,13 +1,19 @@
 //! From the chapters' blocks to published values: generate, compile, run, cache.
+//!
+//! A cache entry holds the events of a run, and the data files the blocks read through
+//! `read_data` with a hash of their content: the entry is reused only while they are unchanged.
 
+use crate::config::Options;
+use crate::format::printable;
 use crate::library::{self, Library};
 use crate::program::{ChapterCode, Program};
 use crate::runner::{self, Ending};
-use crate::toolchain::{self, CompilerMessage};
+use crate::toolchain::{self, CompileFailure, CompilerMessage};
 use common::cache::{temp_name, Cache, KeyHasher};
 use common::{Diagnostic, Diagnostics};
 use coursebook_notebook::notebook::{Event, Value};
-use std::collections::BTreeMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -36,6 +42,32 @@ pub struct Stats {
     pub run_time: Duration,
 }
 
+/// The values of a book's computations, and what to store in the cache once the stage knows
+/// the build can use them.
+pub struct Evaluation {
+    /// Each chapter's published values, in the order of the chapters given.
+    pub values: Vec<ChapterValues>,
+    /// The results of a fresh run, not yet stored: a build that fails (a wrong answer, say)
+    /// leaves the cache as it was.
+    pub pending: Option<Pending>,
+}
+
+/// A cache entry waiting for the build to succeed.
+pub struct Pending {
+    key: String,
+    entry: Entry,
+}
+
+impl Pending {
+    /// Stores the entry; a failure to write only costs a compilation next time.
+    pub fn store(self, cache: &Cache) {
+        let json = serde_json::to_vec(&self.entry).expect("events serialize");
+        if let Err(e) = cache.put(&self.key, &json) {
+            eprintln!("warning: cannot store computation results in the cache: {e}");
+        }
+    }
+}
+
 /// Computes the values of every chapter, in the order of `chapters`.
 ///
 /// `sources` gives each chapter's Markdown, to quote lines in diagnostics; `library` is the
@@ -44,14 +76,18 @@ pub fn evaluate(
     chapters: &[ChapterCode],
     sources: &[&str],
     cache: &Cache,
-    timeout: Duration,
-    library: Option<&Path>,
+    options: &Options,
     stats: &mut Stats,
-) -> Result<Vec<ChapterValues>, Diagnostics> {
+) -> Result<Evaluation, Diagnostics> {
     if chapters.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Evaluation {
+            values: Vec::new(),
+            pending: None,
+        });
     }
-    let lib = library::locate(library).map_err(|e| one_error(Diagnostic::error(e)))?;
+    check_scopes(chapters, sources)?;
+    let lib =
+        library::locate(options.library.as_deref()).map_err(|e| one_error(Diagnostic::error(e)))?;
     let program = Program::generate(chapters, lib.crate_name.as_deref());
     let key = KeyHasher::new()
         .add(&program.source)
@@ -59,28 +95,99 @@ pub fn evaluate(
         .add(&lib.rustc_version)
         .add(MAIN_RS)
         .finish();
-    let events = match cached_events(cache, &key) {
-        Some(events) => events,
-        None => {
-            let events = compile_and_run(&program, chapters, sources, &lib, cache, timeout, stats)?;
-            // Only a run where every chapter ended is stored; a failure is never cached.
-            let json = serde_json::to_vec(&events).expect("events serialize");
-            if let Err(e) = cache.put(&key, &json) {
-                eprintln!("warning: cannot store computation results in the cache: {e}");
-            }
-            events
-        }
+    if let Some(events) = cached_events(cache, &key, &options.root) {
+        return Ok(Evaluation {
+            values: collect_values(&program, chapters, sources, &events)?,
+            pending: None,
+        });
+    }
+    let blocks: usize = chapters.iter().map(|c| c.blocks.len()).sum();
+    common::progress::step(
+        "Compiling",
+        format_args!("{blocks} computation blocks of {} chapters", chapters.len()),
+    );
+    let events = compile_and_run(&program, chapters, sources, &lib, cache, options, stats)?;
+    let values = collect_values(&program, chapters, sources, &events)?;
+    // Only a run whose every block ran to its end, with values that make sense, is kept.
+    let entry = Entry {
+        inputs: hash_inputs(&events, &options.root),
+        events,
     };
-    collect_values(&program, chapters, &events)
+    Ok(Evaluation {
+        values,
+        pending: Some(Pending { key, entry }),
+    })
+}
+
+/// Refuses, at its line, a block whose braces would break out of its chapter's function.
+fn check_scopes(chapters: &[ChapterCode], sources: &[&str]) -> Result<(), Diagnostics> {
+    let mut all = Diagnostics::new();
+    for (chapter, source) in chapters.iter().zip(sources) {
+        for block in &chapter.blocks {
+            if let Some(b) = crate::scope::check(&block.code) {
+                let mut d = Diagnostic::error(b.message).at_line(
+                    &chapter.path,
+                    Some(source),
+                    block.first_line + b.line - 1,
+                );
+                d.column = b.column;
+                d.width = 1;
+                all.push(d);
+            }
+        }
+    }
+    if all.has_errors() {
+        Err(all)
+    } else {
+        Ok(())
+    }
 }
 
 fn one_error(d: Diagnostic) -> Diagnostics {
     Diagnostics(vec![d])
 }
 
-/// Reads a cache entry; an entry that does not parse is treated as absent.
-fn cached_events(cache: &Cache, key: &str) -> Option<Vec<Event>> {
-    serde_json::from_slice(&cache.get(key)?).ok()
+/// A cache entry: the events of a run and the data files it read.
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    events: Vec<Event>,
+    /// `(path, hash of the content)` of each file read through `read_data`.
+    inputs: Vec<(String, String)>,
+}
+
+/// Reads a cache entry; an entry that does not parse, or whose data files changed since, is
+/// treated as absent.
+fn cached_events(cache: &Cache, key: &str, root: &Path) -> Option<Vec<Event>> {
+    let entry: Entry = serde_json::from_slice(&cache.get(key)?).ok()?;
+    let unchanged = entry
+        .inputs
+        .iter()
+        .all(|(path, hash)| *hash == hash_file(root, path));
+    unchanged.then_some(entry.events)
+}
+
+/// The data files the run read, each with the hash of its content now.
+fn hash_inputs(events: &[Event], root: &Path) -> Vec<(String, String)> {
+    let paths: BTreeSet<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Input { path, .. } => Some(path.as_str()),
+            _ => None,
+        })
+        .collect();
+    paths
+        .into_iter()
+        .map(|path| (path.to_owned(), hash_file(root, path)))
+        .collect()
+}
+
+/// A hash of the file at `path` (relative to the book root, or absolute); a missing file has
+/// a hash too, so that creating it invalidates the entry.
+fn hash_file(root: &Path, path: &str) -> String {
+    match std::fs::read(root.join(path)) {
+        Ok(bytes) => KeyHasher::new().add(&bytes).finish(),
+        Err(_) => "absent".to_owned(),
+    }
 }
 
 fn compile_and_run(
@@ -89,11 +196,12 @@ fn compile_and_run(
     sources: &[&str],
     lib: &Library,
     cache: &Cache,
-    timeout: Duration,
+    options: &Options,
     stats: &mut Stats,
 ) -> Result<Vec<Event>, Diagnostics> {
     let scratch = cache.dir().join(temp_name("build"));
     let result = (|| {
+        let scratch = std::path::absolute(&scratch).unwrap_or_else(|_| scratch.clone());
         std::fs::create_dir_all(&scratch).map_err(|e| {
             one_error(Diagnostic::error(format!(
                 "cannot create {}: {e}",
@@ -110,18 +218,42 @@ fn compile_and_run(
         let exe = scratch.join("book");
         let started = Instant::now();
         stats.compilations += 1;
-        let compiled = toolchain::compile(lib, &main_rs, &exe);
+        let compiled = toolchain::compile(lib, &main_rs, &exe, options.compile_timeout);
         stats.compile_time += started.elapsed();
-        compiled.map_err(|messages| compiler_diagnostics(program, chapters, sources, &messages))?;
+        compiled.map_err(|failure| match failure {
+            CompileFailure::Refused(messages) => {
+                compiler_diagnostics(program, chapters, sources, &messages)
+            }
+            CompileFailure::TimedOut(limit) => one_error(Diagnostic::error(format!(
+                "the computations did not compile within {} s (set `compile-timeout` under \
+                 [preprocessor.compute] in book.toml to allow more; a `const` evaluated at \
+                 compile time can keep the compiler busy)",
+                limit.as_secs_f64()
+            ))),
+        })?;
         let started = Instant::now();
-        let run = runner::run(&exe, &scratch.join("events.jsonl"), timeout)
-            .map_err(|e| one_error(Diagnostic::error(e)))?;
+        let dirs: Vec<String> = chapters.iter().map(|c| chapter_dir(&c.path)).collect();
+        let run = runner::run(
+            &exe,
+            &options.root,
+            &dirs,
+            &scratch.join("events.jsonl"),
+            options.timeout,
+        )
+        .map_err(|e| one_error(Diagnostic::error(e)))?;
         stats.run_time += started.elapsed();
         run_diagnostics(program, chapters, sources, &run)?;
         Ok(run.events)
     })();
     let _ = std::fs::remove_dir_all(&scratch);
     result
+}
+
+/// The folder of a chapter file named relative to the book root (`src/q7.md` → `src`).
+fn chapter_dir(path: &str) -> String {
+    Path::new(path)
+        .parent()
+        .map_or_else(String::new, |p| p.to_string_lossy().into_owned())
 }
 
 /// Places a diagnostic at a program line, or at the chapter when the line is not pasted code.
@@ -169,6 +301,16 @@ fn compiler_diagnostics(
     all
 }
 
+/// What the events say of one chapter.
+#[derive(Default, Clone)]
+struct ChapterRun {
+    ended: bool,
+    /// A panic or an error was reported for it.
+    failed: bool,
+    entered: BTreeSet<usize>,
+    left: BTreeSet<usize>,
+}
+
 fn run_diagnostics(
     program: &Program,
     chapters: &[ChapterCode],
@@ -177,18 +319,37 @@ fn run_diagnostics(
 ) -> Result<(), Diagnostics> {
     let mut all = Diagnostics::new();
     let mut running: Option<(usize, usize)> = None;
-    let mut ended = vec![false; chapters.len()];
-    let at_block = |chapter: usize, block: usize| {
+    let mut runs = vec![ChapterRun::default(); chapters.len()];
+    let at_block = |chapter: usize, block: usize, d: Diagnostic| {
         let line = chapters[chapter].blocks.get(block).map(|b| b.first_line);
-        (chapters[chapter].path.clone(), line.unwrap_or(0))
+        d.at_line(
+            &chapters[chapter].path,
+            Some(sources[chapter]),
+            line.unwrap_or(0),
+        )
     };
+    for (line, error) in &run.unreadable {
+        all.push(Diagnostic::error(format!(
+            "line {line} of the computations' results cannot be read: {error}"
+        )));
+    }
     for event in &run.events {
         match event {
             Event::Start { chapter } => running = Some((*chapter, 0)),
-            Event::Block { chapter, block } => running = Some((*chapter, *block)),
+            Event::Block { chapter, block } => {
+                running = Some((*chapter, *block));
+                if let Some(r) = runs.get_mut(*chapter) {
+                    r.entered.insert(*block);
+                }
+            }
+            Event::Left { chapter, block } => {
+                if let Some(r) = runs.get_mut(*chapter) {
+                    r.left.insert(*block);
+                }
+            }
             Event::End { chapter } => {
-                if let Some(e) = ended.get_mut(*chapter) {
-                    *e = true;
+                if let Some(r) = runs.get_mut(*chapter) {
+                    r.ended = true;
                 }
             }
             Event::Panic {
@@ -197,31 +358,42 @@ fn run_diagnostics(
                 line,
                 message,
             } => {
-                let d = Diagnostic::error(format!("a computation panicked: {message}"));
+                let d =
+                    Diagnostic::error(format!("a computation panicked: {}", printable(message)));
                 let d = if file.ends_with(MAIN_RS) {
                     locate(d, program, chapters, sources, Some(*line as usize))
                 } else {
                     let (chapter, block) = running.unwrap_or((*chapter, 0));
-                    let (path, first) = at_block(chapter, block);
-                    d.at_line(&path, Some(sources[chapter]), first)
-                        .note(format!(
-                            "the panic was raised in {file}:{line}, called from this block"
-                        ))
+                    at_block(chapter, block, d).note(format!(
+                        "the panic was raised in {file}:{line}, called from this block"
+                    ))
                 };
                 all.push(d);
+                if let Some(r) = runs.get_mut(*chapter) {
+                    r.failed = true;
+                }
             }
             Event::Error { chapter, message } => {
-                let (path, first) = at_block(*chapter, running.map_or(0, |r| r.1));
-                all.push(
-                    Diagnostic::error(format!("a computation returned an error: {message}"))
-                        .at_line(&path, Some(sources[*chapter]), first),
-                );
+                let d = Diagnostic::error(format!(
+                    "a computation returned an error: {}",
+                    printable(message)
+                ));
+                all.push(at_block(*chapter, running.map_or(0, |r| r.1), d));
+                if let Some(r) = runs.get_mut(*chapter) {
+                    r.failed = true;
+                }
             }
-            Event::Publish { .. } => {}
+            Event::Publish { .. } | Event::Input { .. } => {}
         }
     }
     let stopped = match &run.ending {
-        Ending::Finished => None,
+        Ending::Finished if runs.iter().all(|r| r.ended) => None,
+        // The program exited by itself before the end: `std::process::exit` in a block.
+        Ending::Finished => Some(
+            "the computations stopped before their end: a block ended the program \
+             (`std::process::exit`?)"
+                .to_owned(),
+        ),
         Ending::TimedOut(limit) => Some(format!(
             "a computation did not finish within {} s (set `timeout` under [preprocessor.compute] in book.toml to allow more)",
             limit.as_secs_f64()
@@ -235,10 +407,7 @@ fn run_diagnostics(
     if let Some(message) = stopped {
         let d = Diagnostic::error(message).note("this block was running when it was stopped");
         let d = match running {
-            Some((chapter, block)) => {
-                let (path, first) = at_block(chapter, block);
-                d.at_line(&path, Some(sources[chapter]), first)
-            }
+            Some((chapter, block)) => at_block(chapter, block, d),
             None => d,
         };
         let head = run.output_head.trim();
@@ -248,25 +417,39 @@ fn run_diagnostics(
             let first: Vec<&str> = head.lines().take(3).collect();
             d.note(format!(
                 "its output began: {}",
-                truncate(&first.join(" ⏎ "), 200)
+                truncate(&printable(&first.join(" ⏎ ")), 200)
             ))
         };
         all.push(d);
-    } else if let Some(c) = ended.iter().position(|e| !e) {
-        let (path, first) = at_block(c, 0);
-        all.push(
-            Diagnostic::error("the computations of this chapter did not run to their end").at_line(
-                &path,
-                Some(sources[c]),
-                first,
-            ),
-        );
+    } else {
+        for (c, r) in runs.iter().enumerate().filter(|(_, r)| !r.failed) {
+            if let Some(d) = unfinished_block(&chapters[c], r) {
+                all.push(at_block(c, d.0, d.1));
+            }
+        }
     }
     if all.has_errors() {
         Err(all)
     } else {
         Ok(())
     }
+}
+
+/// The first block of a chapter that did not run to its end, with the error to report there.
+fn unfinished_block(chapter: &ChapterCode, run: &ChapterRun) -> Option<(usize, Diagnostic)> {
+    let block = (0..chapter.blocks.len()).find(|b| !run.left.contains(b))?;
+    let d = if run.entered.contains(&block) {
+        Diagnostic::error("this block stopped before its last line").note(
+            "a `return` (or code that leaves the block) skipped the rest of it and every \
+             block after it: the blocks of a chapter must each run to their end",
+        )
+    } else {
+        Diagnostic::error("this block did not run").note(
+            "a block before it left the chapter early: the blocks of a chapter must each run \
+             to their end",
+        )
+    };
+    Some((block, d))
 }
 
 fn truncate(text: &str, max: usize) -> String {
@@ -276,35 +459,59 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
-/// Turns the events into each chapter's published values, with Markdown lines.
+/// Turns the events into each chapter's published values, with Markdown lines. A name is
+/// published once per chapter: a check written between two publications would otherwise be
+/// compared with whichever came last, so a second publication is an error at its line.
 fn collect_values(
     program: &Program,
     chapters: &[ChapterCode],
+    sources: &[&str],
     events: &[Event],
 ) -> Result<Vec<ChapterValues>, Diagnostics> {
     let mut values = vec![ChapterValues::new(); chapters.len()];
+    let mut all = Diagnostics::new();
     for event in events {
-        if let Event::Publish {
+        let Event::Publish {
             chapter,
             name,
             line,
             value,
         } = event
-        {
-            let Some(origin) = program.origin(*line as usize) else {
-                continue;
-            };
-            if let Some(chapter_values) = values.get_mut(*chapter) {
-                chapter_values.insert(
-                    name.clone(),
-                    Published {
-                        value: value.clone(),
-                        block: origin.block,
-                        line: origin.line,
-                    },
-                );
-            }
+        else {
+            continue;
+        };
+        let (Some(origin), Some(chapter_values)) =
+            (program.origin(*line as usize), values.get_mut(*chapter))
+        else {
+            continue;
+        };
+        if let Some(first) = chapter_values.get(name) {
+            let path = &chapters[*chapter].path;
+            all.push(
+                Diagnostic::error(format!(
+                    "`{name}` is published a second time in this chapter"
+                ))
+                .at_line(path, Some(sources[*chapter]), origin.line)
+                .note(format!("first published at {path}:{}", first.line))
+                .note(
+                    "a name is published once per chapter, so that every check of it means \
+                     one value: publish the new value under another name",
+                ),
+            );
+            continue;
         }
+        chapter_values.insert(
+            name.clone(),
+            Published {
+                value: value.clone(),
+                block: origin.block,
+                line: origin.line,
+            },
+        );
     }
-    Ok(values)
+    if all.has_errors() {
+        Err(all)
+    } else {
+        Ok(values)
+    }
 }

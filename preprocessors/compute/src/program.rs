@@ -5,7 +5,8 @@
 //! compiler invocation. Each chapter with blocks becomes a function; its blocks are pasted one
 //! after the other into the body, so they share their scope like the cells of a notebook.
 //! Before each block the program calls `enter_block`, so a run knows which block was running
-//! when something went wrong. The code is pasted verbatim, line for line, so a line of the program maps back to a line of
+//! when something went wrong, and after it `leave_block`, so a run knows that every block ran
+//! to its end (a `return` in a block would otherwise skip the blocks after it unnoticed). The code is pasted verbatim, line for line, so a line of the program maps back to a line of
 //! a chapter by offset alone. The program holds no Markdown line number or file name: editing
 //! prose leaves it byte for byte the same, and its cache entry stays valid.
 
@@ -69,6 +70,9 @@ impl Program {
                 let count = code.lines().count().max(1);
                 source.push_str(code);
                 source.push('\n');
+                source.push_str(&format!(
+                    "coursebook_notebook::notebook::leave_block({b});\n"
+                ));
                 spans.push((first, c, b, count));
             }
             source.push_str("    #[allow(unreachable_code)]\n    Ok(())\n}\n");

@@ -5,9 +5,11 @@
 //! book's library, as [`crate::library`] located them.
 
 use crate::library::Library;
+use crate::runner::{bounded, Outcome};
 use serde_json::Value as Json;
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 fn rustc() -> Command {
     Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
@@ -34,14 +36,32 @@ pub struct CompilerMessage {
     pub notes: Vec<String>,
 }
 
-/// Compiles `main_rs` into the executable `out` against `lib`. Returns rustc's errors on
-/// failure.
-pub fn compile(lib: &Library, main_rs: &Path, out: &Path) -> Result<(), Vec<CompilerMessage>> {
+/// Why the book's program was not compiled.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CompileFailure {
+    /// rustc refused the code.
+    Refused(Vec<CompilerMessage>),
+    /// rustc was still busy (a `const` evaluated at compile time, say) after this long.
+    TimedOut(Duration),
+}
+
+/// Most rustc may write as diagnostics before it is stopped.
+const COMPILER_OUTPUT_LIMIT: usize = 64 << 20;
+
+/// Compiles `main_rs` into the executable `out` against `lib`, for at most `timeout`. Returns
+/// rustc's errors on failure.
+pub fn compile(
+    lib: &Library,
+    main_rs: &Path,
+    out: &Path,
+    timeout: Duration,
+) -> Result<(), CompileFailure> {
     let mut dep_arg = std::ffi::OsString::from("dependency=");
     dep_arg.push(&lib.deps);
+    let mut command = rustc();
     // opt-level 0: the blocks are glue around the book's library, which Cargo already compiled
     // optimised; optimising the glue tripled the compile time of this book for no gain.
-    let output = rustc()
+    command
         .args([
             "--edition",
             "2021",
@@ -68,25 +88,41 @@ pub fn compile(lib: &Library, main_rs: &Path, out: &Path) -> Result<(), Vec<Comp
         .arg(dep_arg)
         .arg("-o")
         .arg(out)
-        .arg(main_rs)
-        .output();
-    let output = match output {
-        Ok(o) => o,
-        Err(e) => {
-            return Err(vec![CompilerMessage {
-                level: "error".into(),
-                message: format!("cannot run rustc: {e}"),
-                line: None,
-                column: 0,
-                notes: Vec::new(),
-            }])
+        .arg(main_rs);
+    let stdout = out.with_extension("rustc-stdout");
+    let stderr_file = out.with_extension("rustc-stderr");
+    let refused = |message: String| {
+        CompileFailure::Refused(vec![CompilerMessage {
+            level: "error".into(),
+            message,
+            line: None,
+            column: 0,
+            notes: Vec::new(),
+        }])
+    };
+    let run = bounded(
+        command,
+        &stdout,
+        &stderr_file,
+        timeout,
+        COMPILER_OUTPUT_LIMIT,
+    )
+    .map_err(|e| refused(format!("cannot run rustc: {e}")))?;
+    let status = match run.outcome {
+        Outcome::Exited(status) => status,
+        Outcome::TimedOut => return Err(CompileFailure::TimedOut(timeout)),
+        Outcome::TooMuchOutput(bytes) => {
+            return Err(refused(format!(
+                "rustc wrote more than {bytes} bytes of diagnostics and was stopped"
+            )))
         }
     };
-    if output.status.success() {
+    if status.success() {
         return Ok(());
     }
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let mut messages: Vec<CompilerMessage> = stderr
+    let stderr =
+        String::from_utf8_lossy(&std::fs::read(&stderr_file).unwrap_or_default()).into_owned();
+    let messages: Vec<CompilerMessage> = stderr
         .lines()
         .filter_map(|line| serde_json::from_str::<Json>(line).ok())
         .filter(|d| d["level"] == "error")
@@ -99,15 +135,9 @@ pub fn compile(lib: &Library, main_rs: &Path, out: &Path) -> Result<(), Vec<Comp
         .map(|d| compiler_message(&d))
         .collect();
     if messages.is_empty() {
-        messages.push(CompilerMessage {
-            level: "error".into(),
-            message: format!("rustc failed: {}", stderr.trim()),
-            line: None,
-            column: 0,
-            notes: Vec::new(),
-        });
+        return Err(refused(format!("rustc failed: {}", stderr.trim())));
     }
-    Err(messages)
+    Err(CompileFailure::Refused(messages))
 }
 
 fn compiler_message(d: &Json) -> CompilerMessage {

@@ -5,7 +5,13 @@
 //! trailing `%` divides by a hundred ("46 %" is 0.46 at two decimals), and the minus sign may be
 //! the typographic U+2212. Lists are written in brackets; when their numbers use decimal commas
 //! their items are separated by semicolons (`[0,46; 0,17]`).
+//!
+//! Which of `,` and `.` separates decimals depends on the book's language ([`Locale`]): in a
+//! French book `30,000` is thirty at three decimals, in an English book it is thirty thousand.
+//! Spaces (plain, no-break, narrow no-break, thin) separate thousands in both. A number that
+//! mixes the two separators against the book's usage is refused rather than guessed.
 
+use coursebook_notebook::notebook::Integer;
 use std::fmt;
 
 /// What a written answer claims.
@@ -14,12 +20,35 @@ pub enum Written {
     /// A number written with `decimals` digits after the separator: it stands for the integer
     /// `mantissa × 10^-decimals` exactly, which lets the checker compare without float noise.
     Number {
-        mantissa: i128,
+        mantissa: Integer,
         decimals: u32,
     },
     Bool(bool),
     Str(String),
     List(Vec<Written>),
+}
+
+/// How a book writes its numbers, from its `book.language`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Locale {
+    /// `,` (or `.`) before the decimals; spaces between groups of thousands.
+    #[default]
+    French,
+    /// `.` before the decimals; `,` or spaces between groups of thousands. A lone `,` that
+    /// cannot separate thousands (`0,46`) is still read as a decimal comma: it has no other
+    /// reading.
+    English,
+}
+
+impl Locale {
+    /// English for languages that start with `en`, French otherwise (the book's language).
+    pub fn of_language(language: &str) -> Locale {
+        if language.to_ascii_lowercase().starts_with("en") {
+            Locale::English
+        } else {
+            Locale::French
+        }
+    }
 }
 
 /// Why a written value could not be read.
@@ -37,11 +66,26 @@ impl Written {
     ///
     /// ```
     /// use coursebook_compute::written::Written;
-    /// assert_eq!(Written::parse("0,46").unwrap(), Written::Number { mantissa: 46, decimals: 2 });
-    /// assert_eq!(Written::parse("46 %").unwrap(), Written::Number { mantissa: 46, decimals: 2 });
+    /// let n = |m: i32, d| Written::Number { mantissa: m.into(), decimals: d };
+    /// assert_eq!(Written::parse("0,46").unwrap(), n(46, 2));
+    /// assert_eq!(Written::parse("46 %").unwrap(), n(46, 2));
     /// assert_eq!(Written::parse("\"many-to-one\"").unwrap(), Written::Str("many-to-one".into()));
     /// ```
     pub fn parse(text: &str) -> Result<Written, ParseError> {
+        Written::parse_in(text, Locale::French)
+    }
+
+    /// Reads a written answer with the number conventions of `locale`.
+    ///
+    /// ```
+    /// use coursebook_compute::written::{Locale, Written};
+    /// let n = |m: i32, d| Written::Number { mantissa: m.into(), decimals: d };
+    /// assert_eq!(Written::parse_in("30,000", Locale::English).unwrap(), n(30000, 0));
+    /// assert_eq!(Written::parse_in("30,000", Locale::French).unwrap(), n(30000, 3));
+    /// assert_eq!(Written::parse_in("30\u{202f}000", Locale::French).unwrap(), n(30000, 0));
+    /// assert!(Written::parse_in("1.234,5", Locale::English).is_err());
+    /// ```
+    pub fn parse_in(text: &str, locale: Locale) -> Result<Written, ParseError> {
         let text = text.trim();
         if text.is_empty() {
             return Err(ParseError("no written value after `=`".into()));
@@ -50,7 +94,7 @@ impl Written {
             let inner = inner
                 .strip_suffix(']')
                 .ok_or_else(|| ParseError(format!("the list `{text}` does not end with `]`")))?;
-            return parse_list(inner);
+            return parse_list(inner, locale);
         }
         if let Some(inner) = quoted(text) {
             return Ok(Written::Str(inner.to_owned()));
@@ -61,7 +105,7 @@ impl Written {
             _ => {}
         }
         if looks_numeric(text) {
-            return parse_number(text);
+            return parse_number(text, locale);
         }
         Ok(Written::Str(text.to_owned()))
     }
@@ -70,10 +114,30 @@ impl Written {
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Written::Number { mantissa, decimals } => {
-                Some(*mantissa as f64 / 10f64.powi(*decimals as i32))
+                Some(mantissa.to_f64() / 10f64.powi(*decimals as i32))
             }
             _ => None,
         }
+    }
+
+    /// The number as the checker read it, with a point and no grouping (`30000`, `-0.25`), for
+    /// messages that show how a written value was understood.
+    pub fn reading(&self) -> Option<String> {
+        let Written::Number { mantissa, decimals } = *self else {
+            return None;
+        };
+        let digits = format!(
+            "{:0>width$}",
+            mantissa.magnitude(),
+            width = decimals as usize + 1
+        );
+        let (int, frac) = digits.split_at(digits.len() - decimals as usize);
+        let sign = if mantissa.is_negative() { "-" } else { "" };
+        Some(if frac.is_empty() {
+            format!("{sign}{int}")
+        } else {
+            format!("{sign}{int}.{frac}")
+        })
     }
 
     /// What kind of value this is, for type-mismatch messages.
@@ -102,14 +166,14 @@ fn looks_numeric(text: &str) -> bool {
         || (body.starts_with(['.', ',']) && body[1..].starts_with(|c: char| c.is_ascii_digit()))
 }
 
-fn parse_list(inner: &str) -> Result<Written, ParseError> {
+fn parse_list(inner: &str, locale: Locale) -> Result<Written, ParseError> {
     if inner.trim().is_empty() {
         return Ok(Written::List(Vec::new()));
     }
     let separator = if inner.contains(';') { ';' } else { ',' };
     split_top_level(inner, separator)
         .into_iter()
-        .map(Written::parse)
+        .map(|item| Written::parse_in(item, locale))
         .collect::<Result<_, _>>()
         .map(Written::List)
 }
@@ -134,32 +198,48 @@ fn split_top_level(text: &str, separator: char) -> Vec<&str> {
     items
 }
 
-fn parse_number(text: &str) -> Result<Written, ParseError> {
+/// The spaces that may separate groups of thousands.
+const GROUP_SPACES: [char; 4] = [' ', '\u{a0}', '\u{202f}', '\u{2009}'];
+
+fn parse_number(text: &str, locale: Locale) -> Result<Written, ParseError> {
     let invalid = || ParseError(format!("`{text}` is not a number this checker can read"));
-    let mut body: String = text
-        .chars()
-        .filter(|c| !matches!(c, '\u{a0}' | '\u{202f}' | '\u{2009}' | ' '))
-        .collect();
+    let mut body = text.trim();
     let percent = body.ends_with('%');
     if percent {
-        body.pop();
+        body = body[..body.len() - 1].trim_end_matches(GROUP_SPACES);
     }
     let negative = body.starts_with(['-', '−']);
     let body = body.trim_start_matches(['-', '+', '−']);
-    let (int_part, frac_part) = match body.find(['.', ',']) {
-        Some(i) => (&body[..i], &body[i + 1..]),
-        None => (body, ""),
-    };
+    let (int_part, frac_part) = split_decimals(body, locale, text)?;
+    let int_part = ungroup(int_part, locale).ok_or_else(|| {
+        ParseError(format!(
+            "`{text}`: thousands are grouped by three, as in `30 000`{}",
+            if locale == Locale::English {
+                " or `30,000`"
+            } else {
+                ""
+            }
+        ))
+    })?;
+    let frac_part: String = frac_part
+        .chars()
+        .filter(|c| !GROUP_SPACES.contains(c))
+        .collect();
     let digits_only = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    if !digits_only(int_part)
-        || !digits_only(frac_part)
+    if !digits_only(&int_part)
+        || !digits_only(&frac_part)
         || (int_part.is_empty() && frac_part.is_empty())
     {
         return Err(invalid());
     }
     let mut decimals = u32::try_from(frac_part.len()).map_err(|_| invalid())?;
     let digits = format!("{int_part}{frac_part}");
-    let mut mantissa: i128 = digits.parse().map_err(|_| invalid())?;
+    let magnitude: u128 = digits.parse().map_err(|_| {
+        ParseError(format!(
+            "`{text}` has more digits than this checker compares (those of a u128)"
+        ))
+    })?;
+    let mantissa = Integer::new(negative, magnitude);
     if percent {
         decimals += 2;
     }
@@ -168,10 +248,80 @@ fn parse_number(text: &str) -> Result<Written, ParseError> {
             "`{text}` has more decimals than a float holds"
         )));
     }
-    if negative {
-        mantissa = -mantissa;
-    }
     Ok(Written::Number { mantissa, decimals })
+}
+
+/// Splits a number's body at its decimal separator, as `locale` reads it. Refuses a body that
+/// uses both `,` and `.` against the locale's usage, or several decimal separators.
+fn split_decimals<'a>(
+    body: &'a str,
+    locale: Locale,
+    text: &str,
+) -> Result<(&'a str, &'a str), ParseError> {
+    let ambiguous = |usage: &str| {
+        ParseError(format!(
+            "`{text}` is ambiguous: {usage}; write it the book's way or change `book.language`"
+        ))
+    };
+    let at = |c: char| body.find(c);
+    match locale {
+        Locale::French => {
+            if at(',').is_some() && at('.').is_some() {
+                return Err(ambiguous(
+                    "in a French book `,` is the decimal separator and spaces separate thousands",
+                ));
+            }
+            Ok(match at(',').or(at('.')) {
+                Some(i) => (&body[..i], &body[i + 1..]),
+                None => (body, ""),
+            })
+        }
+        Locale::English => {
+            let (int, frac) = match at('.') {
+                Some(i) => (&body[..i], &body[i + 1..]),
+                None => (body, ""),
+            };
+            if frac.contains(',') {
+                return Err(ambiguous(
+                    "in an English book `.` is the decimal separator and `,` separates thousands",
+                ));
+            }
+            let comma_groups = ungroup(int, Locale::English).is_some();
+            match int.find(',') {
+                // `0,46`: a lone comma that cannot separate thousands is a decimal comma.
+                Some(i) if !comma_groups && at('.').is_none() && int.matches(',').count() == 1 => {
+                    Ok((&int[..i], &int[i + 1..]))
+                }
+                Some(_) if !comma_groups => Err(ambiguous(
+                    "in an English book `,` separates thousands, in groups of three",
+                )),
+                _ => Ok((int, frac)),
+            }
+        }
+    }
+}
+
+/// The digits of an integer part with its thousands separators removed, or `None` when the
+/// groups are not of three digits (`1 00`, `12,34`) or start with a zero. English also groups
+/// with `,`.
+fn ungroup(int_part: &str, locale: Locale) -> Option<String> {
+    let is_separator =
+        |c: char| GROUP_SPACES.contains(&c) || (locale == Locale::English && c == ',');
+    if !int_part.contains(is_separator) {
+        return Some(int_part.to_owned());
+    }
+    let groups: Vec<&str> = int_part.split(is_separator).collect();
+    // `0,460` is no grouping: thousands never start with a zero.
+    let well_formed = !groups[0].starts_with('0')
+        && groups.iter().enumerate().all(|(i, g)| {
+            let size_ok = if i == 0 {
+                (1..=3).contains(&g.len())
+            } else {
+                g.len() == 3
+            };
+            size_ok && g.chars().all(|c| c.is_ascii_digit())
+        });
+    well_formed.then(|| groups.concat())
 }
 
 #[cfg(test)]
@@ -179,7 +329,10 @@ mod tests {
     use super::*;
 
     fn num(mantissa: i128, decimals: u32) -> Written {
-        Written::Number { mantissa, decimals }
+        Written::Number {
+            mantissa: mantissa.into(),
+            decimals,
+        }
     }
 
     #[test]
@@ -220,6 +373,37 @@ mod tests {
             Written::Str("sigmoïde".into())
         );
         assert_eq!(Written::parse("\"82\"").unwrap(), Written::Str("82".into()));
+    }
+
+    #[test]
+    fn commas_are_read_by_the_language_of_the_book() {
+        let en = |t: &str| Written::parse_in(t, Locale::English);
+        let fr = |t: &str| Written::parse_in(t, Locale::French);
+        assert_eq!(en("30,000").unwrap(), num(30000, 0));
+        assert_eq!(en("1,234,567.25").unwrap(), num(123456725, 2));
+        assert_eq!(en("0,46").unwrap(), num(46, 2));
+        assert_eq!(en("0,460").unwrap(), num(460, 3));
+        assert_eq!(en("−1,000").unwrap(), num(-1000, 0));
+        assert!(en("1.234,5").is_err());
+        assert!(en("12,34.5").is_err());
+        assert!(en("1,2,3").is_err());
+        assert_eq!(fr("30,000").unwrap(), num(30000, 3));
+        assert_eq!(fr("30\u{202f}000").unwrap(), num(30000, 0));
+        assert_eq!(fr("1\u{a0}234,5").unwrap(), num(12345, 1));
+        assert_eq!(fr("−0,25").unwrap(), num(-25, 2));
+        assert!(fr("1,234.5").is_err());
+        assert!(fr("3 0").is_err());
+        assert_eq!(
+            en("[30,000; 2]").unwrap(),
+            Written::List(vec![num(30000, 0), num(2, 0)])
+        );
+    }
+
+    #[test]
+    fn readings_show_what_was_understood() {
+        assert_eq!(num(30000, 0).reading().unwrap(), "30000");
+        assert_eq!(num(-25, 2).reading().unwrap(), "-0.25");
+        assert_eq!(num(5, 3).reading().unwrap(), "0.005");
     }
 
     #[test]

@@ -99,9 +99,9 @@ proptest! {
 
     #[test]
     fn integers_hold_exactly(n in -1_000_000_000i64..1_000_000_000) {
-        prop_assert!(holds(&n.to_string(), &Value::Int(n)));
-        prop_assert!(!holds(&(n + 1).to_string(), &Value::Int(n)));
-        prop_assert!(!holds(&(n - 1).to_string(), &Value::Int(n)));
+        prop_assert!(holds(&n.to_string(), &Value::Int(n.into())));
+        prop_assert!(!holds(&(n + 1).to_string(), &Value::Int(n.into())));
+        prop_assert!(!holds(&(n - 1).to_string(), &Value::Int(n.into())));
     }
 }
 
@@ -113,6 +113,6 @@ fn a_one_item_list_with_a_decimal_comma_is_read_as_two_integers_and_refused() {
     let one = Value::List(vec![Value::Float(0.5)]);
     assert!(!holds("[0,5]", &one));
     assert!(holds("[0.5]", &one));
-    let two = Value::List(vec![Value::Int(0), Value::Int(5)]);
+    let two = Value::List(vec![Value::Int(0.into()), Value::Int(5.into())]);
     assert!(holds("[0,5]", &two));
 }

@@ -24,7 +24,7 @@ fn written_text() -> impl Strategy<Value = String> {
 fn value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         any::<f64>().prop_map(Value::Float),
-        any::<i64>().prop_map(Value::Int),
+        any::<i128>().prop_map(|n| Value::Int(n.into())),
         any::<bool>().prop_map(Value::Bool),
         "[a-z0-9 ]{0,8}".prop_map(Value::Str),
     ];

@@ -2,6 +2,7 @@
 //! boxes; the sujet removes them, whole, with whatever they contain (checks, computations,
 //! figures), so that no answer text reaches the HTML, the print page or the search index.
 
+use crate::only;
 use crate::structure::{container_prefix, Block, Kind, Page, PageExam, Question};
 use crate::words::Words;
 use common::html::escape;
@@ -27,14 +28,24 @@ impl Edition {
     }
 }
 
-/// The page's Markdown for `edition`. `bareme` is the table to put in place of `{{#bareme}}`.
+/// What the book generates for a page: the barème table and the exam header.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Generated<'a> {
+    /// The table to put in place of `{{#bareme}}`.
+    pub bareme: &'a str,
+    /// The header to put in place of `{{#exam-header}}`.
+    pub header: &'a str,
+}
+
+/// The page's Markdown for `edition`.
 pub fn render(
     page: &Page,
     exam: &PageExam,
     edition: Edition,
     words: Words,
-    bareme: &str,
+    generated: Generated,
 ) -> String {
+    let Generated { bareme, header } = generated;
     let source = page.content.as_str();
     let mut splicer = Splicer::new();
     for q in &exam.questions {
@@ -43,8 +54,11 @@ pub fn render(
     for range in &exam.baremes {
         splicer.replace(range.clone(), format!("\n\n{bareme}\n\n"));
     }
-    for range in &exam.corrige_only {
-        splicer.replace(range.clone(), "");
+    for range in &exam.headers {
+        splicer.replace(range.clone(), format!("\n\n{header}\n\n"));
+    }
+    for range in only::removed(&exam.only, edition) {
+        splicer.replace(range, "");
     }
     match edition {
         Edition::Sujet => {
@@ -55,6 +69,7 @@ pub fn render(
         Edition::Corrige => {
             let mut answers_of: Vec<(Option<u32>, usize)> = Vec::new();
             let mut notes = 0;
+            let mut rubrics = 0;
             for block in &exam.blocks {
                 let id = match block.kind {
                     Kind::Answer => {
@@ -79,6 +94,13 @@ pub fn render(
                     Kind::Note { .. } => {
                         notes += 1;
                         format!("cb-note-{notes}")
+                    }
+                    Kind::Rubric { ref parts } => {
+                        for part in parts {
+                            splicer.replace(part.head.clone(), words.rubric_part(part.points));
+                        }
+                        rubrics += 1;
+                        format!("cb-rubric-{rubrics}")
                     }
                 };
                 let (open, close) = wrappers(source, block, &id, words);
@@ -124,6 +146,8 @@ fn wrappers(source: &str, block: &Block, id: &str, words: Words) -> (String, Str
         Kind::Answer => ("cb-answer", words.answer().to_owned()),
         Kind::Note { title: None } => ("cb-note", words.note().to_owned()),
         Kind::Note { title: Some(t) } => ("cb-note", format!("{} — {}", words.note(), escape(t))),
+        // A note to the theme: the answer toggle hides it and reveals it like a note.
+        Kind::Rubric { .. } => ("cb-note cb-rubric", words.rubric().to_owned()),
     };
     if block.inline {
         let open = format!("<span class=\"{class} cb-inline\" id=\"{id}\" title=\"{label}\">");
@@ -132,14 +156,14 @@ fn wrappers(source: &str, block: &Block, id: &str, words: Words) -> (String, Str
     let p = &block.prefix;
     let element = match block.kind {
         Kind::Answer => "div",
-        Kind::Note { .. } => "aside",
+        Kind::Note { .. } | Kind::Rubric { .. } => "aside",
     };
     let aria = match block.kind {
         Kind::Answer => format!(
             " role=\"group\" aria-label=\"{}\"",
             escape(&words.answer_to(block.question))
         ),
-        Kind::Note { .. } => format!(" aria-label=\"{label}\""),
+        Kind::Note { .. } | Kind::Rubric { .. } => format!(" aria-label=\"{label}\""),
     };
     let mut open = String::new();
     if container_prefix(source, block.open.start).is_none() {
@@ -181,13 +205,11 @@ mod tests {
         let mut d = Diagnostics::new();
         let exam = parse_page(&page, 0, &mut d);
         assert!(!d.has_errors(), "{d}");
-        render(
-            &page,
-            &exam,
-            edition,
-            FR,
-            "<table class=\"cb-bareme\"></table>",
-        )
+        let generated = Generated {
+            bareme: "<table class=\"cb-bareme\"></table>",
+            header: "<header class=\"cb-exam-header\"></header>",
+        };
+        render(&page, &exam, edition, FR, generated)
     }
 
     const SOURCE: &str = "# Partie 1\n\n{{#question 1 points=1,5 title=\"Séquences\"}} Quel problème ?\n\n{{#answer}}\nMany-to-**one** : SECRET-A.\n\n{{#note title=\"Convention\"}}\nSECRET-N\n{{#/note}}\n{{#/answer}}\n\nSuite de l'énoncé.\n\n{{#bareme}}\n";

@@ -5,18 +5,26 @@
 //! {{#question 3 points=1,5 title="…"}}   a question header (a heading with its points)
 //! {{#answer}} … {{#/answer}}             an answer: shown in the corrigé, removed from the sujet
 //! {{#note title="…"}} … {{#/note}}       an annotation on conventions: corrigé only
+//! {{#rubric}} … {{#/rubric}}             the detailed barème of a question: corrigé only
 //! {{#bareme}}                            the barème table, generated from the questions
+//! {{#exam-header}}                       the exam's header, from book.toml's metadata
 //! {{#corrige-only}}                      the chapter is left out of the sujet
+//! {{#corrige-only}} … {{#/corrige-only}} content of the corrigé only (and `sujet-only`)
 //! ```
 //!
 //! The whole book is checked first (numbering 1..N in reading order, points adding up to the
 //! `total` of book.toml, well-formed blocks), and every problem is reported at once with its
 //! file and line. The sujet edition then keeps no answer text in any chapter's content — not
-//! even hidden — so none reaches its HTML, print page or search index.
+//! even hidden — so none reaches its HTML, print page or search index; and a link of the sujet
+//! to a page it does not have fails the build.
 
 pub mod bareme;
 pub mod config;
 pub mod edition;
+pub mod header;
+pub mod links;
+pub mod only;
+pub mod rubric;
 pub mod scrub;
 pub mod structure;
 pub mod syntax;
@@ -94,18 +102,37 @@ pub fn process(
 
     let questions: Vec<&Question> = exams.iter().flat_map(|e| &e.questions).collect();
     let mut contents: HashMap<PathBuf, String> = HashMap::new();
-    let mut dropped: HashSet<PathBuf> = HashSet::new();
+    let dropped: HashSet<PathBuf> = match options.edition {
+        Edition::Sujet => pages
+            .iter()
+            .zip(&exams)
+            .filter(|(_, exam)| exam.is_corrige_only())
+            .map(|(page, _)| page.key.clone())
+            .collect(),
+        Edition::Corrige => HashSet::new(),
+    };
+    let parts = match options.edition {
+        Edition::Corrige => rubric_parts(&exams),
+        Edition::Sujet => HashMap::new(),
+    };
+    let header = header::render(&options.metadata, options.total, options.edition, words);
     for (page, exam) in pages.iter().zip(&exams) {
-        if options.edition == Edition::Sujet && exam.is_corrige_only() {
-            dropped.insert(page.key.clone());
+        if dropped.contains(&page.key) {
             continue;
+        }
+        if options.edition == Edition::Sujet {
+            links::check_sujet(page, exam, &dropped, &mut diagnostics);
         }
         let table = if exam.baremes.is_empty() {
             String::new()
         } else {
-            bareme::table(&questions, &pages, &page.key, words)
+            bareme::table(&questions, &pages, &page.key, &parts, words)
         };
-        let mut content = edition::render(page, exam, options.edition, words, &table);
+        let generated = edition::Generated {
+            bareme: &table,
+            header: &header,
+        };
+        let mut content = edition::render(page, exam, options.edition, words, generated);
         if options.edition == Edition::Sujet {
             let scrubbed = scrub::scrub(&content);
             if scrubbed.verification_tables > 0 {
@@ -134,6 +161,17 @@ pub fn process(
     }
     diagnostics.into_result()?;
     Ok(book)
+}
+
+/// The points of each question's rubric parts, for the corrigé's barème.
+fn rubric_parts(exams: &[PageExam]) -> HashMap<u32, Vec<syntax::Points>> {
+    let mut parts = HashMap::new();
+    for block in exams.iter().flat_map(|e| &e.blocks) {
+        if let (structure::Kind::Rubric { parts: items }, Some(q)) = (&block.kind, block.question) {
+            parts.insert(q, items.iter().filter_map(|p| p.points).collect());
+        }
+    }
+    parts
 }
 
 /// Removes the chapters in `dropped` with their sub-chapters (which would otherwise lose their

@@ -1,10 +1,13 @@
-//! The exam as data: each chapter's questions, answers, notes, barèmes and `corrige-only`
-//! mark, found on the Markdown source, then checked across the whole book (numbering 1..N in
-//! reading order, points adding up to the declared total).
+//! The exam as data: each chapter's questions, answers, notes, rubrics, barèmes, headers and
+//! edition blocks (see [`crate::only`]), found on the Markdown source, then checked across the
+//! whole book (numbering 1..N in reading order, points adding up to the declared total, rubric
+//! parts adding up to their question's points).
 //!
 //! Everything is checked before anything is rewritten, and every problem is collected, so
 //! that one build reports all of them with file and line.
 
+use crate::only::{self, Only};
+use crate::rubric::{self, Part};
 use crate::syntax::{self, Points};
 use common::directive::scan;
 use common::{Diagnostic, Diagnostics};
@@ -36,10 +39,16 @@ pub struct Question {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
     Answer,
-    Note { title: Option<String> },
+    Note {
+        title: Option<String>,
+    },
+    /// The detailed barème of the question: its parts and the answers to accept.
+    Rubric {
+        parts: Vec<Part>,
+    },
 }
 
-/// One `{{#answer}}…{{#/answer}}` or `{{#note}}…{{#/note}}`.
+/// One `{{#answer}}…{{#/answer}}`, `{{#note}}…{{#/note}}` or `{{#rubric}}…{{#/rubric}}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
     pub kind: Kind,
@@ -63,13 +72,15 @@ pub struct PageExam {
     pub questions: Vec<Question>,
     pub blocks: Vec<Block>,
     pub baremes: Vec<Range<usize>>,
-    /// Ranges of `{{#corrige-only}}` directives; non-empty means the chapter is corrigé only.
-    pub corrige_only: Vec<Range<usize>>,
+    /// Ranges of `{{#exam-header}}` directives.
+    pub headers: Vec<Range<usize>>,
+    /// Content of one edition only, and the mark of a chapter that is the corrigé's only.
+    pub only: Only,
 }
 
 impl PageExam {
     pub fn is_corrige_only(&self) -> bool {
-        !self.corrige_only.is_empty()
+        !self.only.chapter_marks.is_empty()
     }
 }
 
@@ -80,8 +91,10 @@ pub const DIRECTIVES: &[&str] = &[
     "/answer",
     "note",
     "/note",
+    "rubric",
+    "/rubric",
     "bareme",
-    "corrige-only",
+    "exam-header",
 ];
 
 /// Finds the exam directives of one page and checks their local structure.
@@ -143,27 +156,31 @@ pub fn parse_page(page: &Page, index: usize, diagnostics: &mut Diagnostics) -> P
                     Err(message) => diagnostics.push(args_error(message)),
                 }
             }
-            "answer" | "note" => {
-                let kind = if d.name == "answer" {
-                    syntax::none(d.args).map(|()| Kind::Answer)
-                } else {
-                    syntax::title_only(d.args).map(|title| Kind::Note { title })
+            "answer" | "note" | "rubric" => {
+                let kind = match d.name {
+                    "answer" => syntax::none(d.args).map(|()| Kind::Answer),
+                    "rubric" => syntax::none(d.args).map(|()| Kind::Rubric { parts: Vec::new() }),
+                    _ => syntax::title_only(d.args).map(|title| Kind::Note { title }),
                 };
                 let kind = match kind {
                     Ok(kind) => kind,
                     Err(message) => {
                         diagnostics.push(args_error(message));
                         // Still track the block, so that its closing is not reported too.
-                        if d.name == "answer" {
-                            Kind::Answer
-                        } else {
-                            Kind::Note { title: None }
+                        match d.name {
+                            "answer" => Kind::Answer,
+                            "rubric" => Kind::Rubric { parts: Vec::new() },
+                            _ => Kind::Note { title: None },
                         }
                     }
                 };
                 let nested_ok = matches!(
                     (open.last(), &kind),
-                    (None, _) | (Some((Kind::Answer, _)), Kind::Note { .. })
+                    (None, _)
+                        | (
+                            Some((Kind::Answer, _)),
+                            Kind::Note { .. } | Kind::Rubric { .. }
+                        )
                 );
                 if !nested_ok {
                     if let Some((outer, at)) = open.last() {
@@ -182,24 +199,30 @@ pub fn parse_page(page: &Page, index: usize, diagnostics: &mut Diagnostics) -> P
                     }
                     continue;
                 }
-                if kind == Kind::Answer && exam.questions.is_empty() {
+                if matches!(kind, Kind::Answer | Kind::Rubric { .. }) && exam.questions.is_empty() {
                     diagnostics.push(
-                        error("this answer stands before any question of its chapter".into(), range.clone())
-                            .note("an answer belongs to the `{{#question}}` above it, in the same chapter")
+                        error(format!("{} stands before any question of its chapter", kind.a()), range.clone())
+                            .note("answers and rubrics belong to the `{{#question}}` above them, in the same chapter")
                             .note("for a remark that answers no question, use `{{#note}}`"),
                     );
                 }
                 open.push((kind, range));
             }
-            "/answer" | "/note" => {
+            "/answer" | "/note" | "/rubric" => {
                 if let Err(message) = syntax::none(d.args) {
                     diagnostics.push(args_error(message));
                 }
                 let wanted = &d.name[1..];
                 match open.last() {
                     Some((kind, _)) if kind.name() == wanted => {
-                        if let Some((kind, opening)) = open.pop() {
+                        if let Some((mut kind, opening)) = open.pop() {
                             let question = exam.questions.last().map(|q| q.number);
+                            if let Kind::Rubric { parts } = &mut kind {
+                                match rubric::parse(source, opening.end..range.start) {
+                                    Ok(found) => *parts = found,
+                                    Err((message, at)) => diagnostics.push(error(message, at)),
+                                }
+                            }
                             let inline = !source[opening.start..range.end].contains('\n');
                             exam.blocks.push(Block {
                                 kind,
@@ -242,7 +265,7 @@ pub fn parse_page(page: &Page, index: usize, diagnostics: &mut Diagnostics) -> P
                 Err(message) => diagnostics.push(args_error(message)),
             },
             _ => match syntax::none(d.args) {
-                Ok(()) => exam.corrige_only.push(range),
+                Ok(()) => exam.headers.push(range),
                 Err(message) => diagnostics.push(args_error(message)),
             },
         }
@@ -253,6 +276,8 @@ pub fn parse_page(page: &Page, index: usize, diagnostics: &mut Diagnostics) -> P
                 .note(format!("close it with `{{{{#/{}}}}}`", kind.name())),
         );
     }
+    exam.only = only::parse(page, &exam.questions, &exam.blocks, diagnostics);
+    check_rubrics(page, &exam, diagnostics);
     if exam.is_corrige_only() {
         for q in &exam.questions {
             diagnostics.push(
@@ -271,23 +296,70 @@ pub fn parse_page(page: &Page, index: usize, diagnostics: &mut Diagnostics) -> P
     exam
 }
 
+/// The parts of each question's rubric add up to its points; a question has one rubric.
+fn check_rubrics(page: &Page, exam: &PageExam, diagnostics: &mut Diagnostics) {
+    let source = page.content.as_str();
+    let mut seen: Vec<u32> = Vec::new();
+    for block in &exam.blocks {
+        let Kind::Rubric { parts } = &block.kind else {
+            continue;
+        };
+        let Some(q) = exam
+            .questions
+            .iter()
+            .find(|q| Some(q.number) == block.question)
+        else {
+            continue;
+        };
+        if seen.contains(&q.number) {
+            diagnostics.push(
+                Diagnostic::error(format!("question {} has a second rubric", q.number))
+                    .at(&page.file, source, block.open.clone())
+                    .note("write all the parts of a question in one `{{#rubric}}`"),
+            );
+            continue;
+        }
+        seen.push(q.number);
+        let sum = rubric::sum(parts);
+        if !parts.is_empty() && sum != q.points {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "the parts of this rubric add up to {}, but question {} is worth {}",
+                    sum.display('.'),
+                    q.number,
+                    q.points.display('.')
+                ))
+                .at(&page.file, source, block.open.clone())
+                .note(format!(
+                    "question {} is at line {}",
+                    q.number,
+                    line(source, q.range.start)
+                )),
+            );
+        }
+    }
+}
+
 impl Kind {
     fn name(&self) -> &'static str {
         match self {
             Kind::Answer => "answer",
             Kind::Note { .. } => "note",
+            Kind::Rubric { .. } => "rubric",
         }
     }
-    fn a(&self) -> &'static str {
+    pub(crate) fn a(&self) -> &'static str {
         match self {
             Kind::Answer => "an answer",
             Kind::Note { .. } => "a note",
+            Kind::Rubric { .. } => "a rubric",
         }
     }
-    fn the(&self) -> &'static str {
+    pub(crate) fn the(&self) -> &'static str {
         match self {
             Kind::Answer => "the answer",
             Kind::Note { .. } => "the note",
+            Kind::Rubric { .. } => "the rubric",
         }
     }
 }

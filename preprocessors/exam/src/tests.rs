@@ -38,6 +38,7 @@ fn options(edition: Edition, total: u64) -> Options {
         total: Some(syntax::Points(total)),
         edition,
         french: true,
+        metadata: Default::default(),
     }
 }
 
@@ -172,4 +173,88 @@ fn a_book_without_questions_passes_through() {
     let plain = Book::new_with_items(vec![chapter("A", "a.md", "# A\n\nTexte {{#include x}}.\n")]);
     let out = process(plain.clone(), &Options::default(), &ctx()).expect("no exam, no error");
     assert_eq!(out, plain);
+}
+
+#[test]
+fn a_sujet_link_to_a_corrige_only_page_fails_at_its_line() {
+    let mut linked = book();
+    linked.items.insert(
+        0,
+        chapter(
+            "Intro",
+            "intro.md",
+            "# Intro\n\nVoir [le corrigé](verification.md).\n\n{{#corrige-only}}\nEt [ici](verification.html#x).\n{{#/corrige-only}}\n",
+        ),
+    );
+    let err =
+        process(linked.clone(), &options(Edition::Sujet, 5000), &ctx()).expect_err("dead link");
+    let text = err.to_string();
+    assert!(
+        text.contains("this link leads to `verification.md`, a page the sujet does not have"),
+        "{text}"
+    );
+    assert!(text.contains("src/intro.md:3:"), "{text}");
+    assert_eq!(
+        err.errors(),
+        1,
+        "the link in the corrigé-only block is not checked: {text}"
+    );
+    process(linked, &options(Edition::Corrige, 5000), &ctx()).expect("the corrigé has the page");
+}
+
+#[test]
+fn edition_blocks_and_rubrics_follow_the_edition() {
+    let mut items = book();
+    items.items.insert(
+        0,
+        chapter(
+            "Intro",
+            "intro.md",
+            "# Intro\n\n{{#exam-header}}\n\n{{#corrige-only}}\nCORRIGE-TEXT\n{{#/corrige-only}}\n\n{{#sujet-only}}\nSUJET-TEXT\n{{#/sujet-only}}\n",
+        ),
+    );
+    let rubric =
+        "\n{{#rubric}}\n- 2 : RUBRIC-PART\n- 0,5 : autre\n- accepté : RUBRIC-ALT\n{{#/rubric}}\n";
+    if let BookItem::Chapter(ch) = &mut items.items[3] {
+        ch.content.push_str(rubric);
+    }
+    let mut opts = options(Edition::Sujet, 5000);
+    opts.metadata.duration = Some("1 h 30".into());
+    let sujet = everything(&process(items.clone(), &opts, &ctx()).expect("valid"));
+    assert!(
+        sujet.contains("SUJET-TEXT") && !sujet.contains("CORRIGE-TEXT"),
+        "{sujet}"
+    );
+    assert!(!sujet.contains("RUBRIC"), "{sujet}");
+    assert!(
+        sujet.contains("Examen — 1 h 30") && sujet.contains("cb-identity"),
+        "{sujet}"
+    );
+    opts.edition = Edition::Corrige;
+    let corrige = everything(&process(items.clone(), &opts, &ctx()).expect("valid"));
+    assert!(
+        corrige.contains("CORRIGE-TEXT") && !corrige.contains("SUJET-TEXT"),
+        "{corrige}"
+    );
+    assert!(
+        corrige.contains("**2\u{a0}points** — RUBRIC-PART"),
+        "{corrige}"
+    );
+    assert!(
+        corrige.contains("*Accepté aussi* — RUBRIC-ALT"),
+        "{corrige}"
+    );
+    assert!(corrige.contains("class=\"cb-note cb-rubric\""), "{corrige}");
+    assert!(!corrige.contains("{{#"), "{corrige}");
+
+    // Parts that do not add up to the question's points.
+    if let BookItem::Chapter(ch) = &mut items.items[3] {
+        ch.content = ch.content.replace("- 0,5 : autre", "- 1 : autre");
+    }
+    let err = process(items, &opts, &ctx()).expect_err("3 is not 2,5");
+    assert!(
+        err.to_string()
+            .contains("the parts of this rubric add up to 3, but question 3 is worth 2.5"),
+        "{err}"
+    );
 }

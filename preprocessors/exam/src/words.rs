@@ -62,6 +62,45 @@ impl Words {
         self.pick("Marking scheme", "Barème")
     }
 
+    /// The label of a rubric's box in the corrigé.
+    pub fn rubric(self) -> &'static str {
+        self.pick("Marking details", "Barème détaillé")
+    }
+
+    /// The head of a rubric's item as the corrigé shows it: « **1 point** — », « *Accepté
+    /// aussi* — ».
+    pub fn rubric_part(self, points: Option<Points>) -> String {
+        match points {
+            Some(p) => format!("**{}** —", self.points(p)),
+            None => format!("*{}* —", self.pick("Also accepted", "Accepté aussi")),
+        }
+    }
+
+    /// « Examen — 1 h 30 ».
+    pub fn exam_duration(self, duration: &str) -> String {
+        format!("{} — {duration}", self.pick("Exam", "Examen"))
+    }
+
+    /// « Total : 20 points ».
+    pub fn total_points(self, total: Points) -> String {
+        let colon = self.pick(":", "\u{a0}:");
+        format!("{}{colon} {}", self.total(), self.points(total))
+    }
+
+    /// The labels of the box where a student writes who they are, on paper.
+    pub fn identity(self) -> [&'static str; 2] {
+        if self.french {
+            ["Nom et prénom\u{a0}:", "Numéro d’étudiant\u{a0}:"]
+        } else {
+            ["Name:", "Student number:"]
+        }
+    }
+
+    /// The barème's column of rubric parts.
+    pub fn detail(self) -> &'static str {
+        self.pick("Detail", "Détail")
+    }
+
     pub fn points_header(self) -> &'static str {
         "Points"
     }

@@ -33,6 +33,18 @@ pub struct Deferred(Arc<Mutex<State>>);
 struct State {
     formulas: HashMap<String, String>,
     pending: Vec<Pending>,
+    counts: Counts,
+}
+
+/// How many formulas the runs of a deferring stage found, for the build's summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Formulas in the book, each occurrence counted.
+    pub formulas: usize,
+    /// Distinct (TeX, mode) pairs among them.
+    pub distinct: usize,
+    /// Distinct formulas taken from the cache rather than rendered.
+    pub cache_hits: usize,
 }
 
 impl Deferred {
@@ -48,6 +60,19 @@ impl Deferred {
     /// Keeps KaTeX's HTML for the placeholders of each key.
     pub(crate) fn insert_all(&self, formulas: impl IntoIterator<Item = (String, String)>) {
         self.state().formulas.extend(formulas);
+    }
+
+    /// Adds one run's figures to [`Deferred::counts`].
+    pub(crate) fn count(&self, run: Counts) {
+        let counts = &mut self.state().counts;
+        counts.formulas += run.formulas;
+        counts.distinct += run.distinct;
+        counts.cache_hits += run.cache_hits;
+    }
+
+    /// What the runs of the stage found so far.
+    pub fn counts(&self) -> Counts {
+        self.state().counts
     }
 
     /// Keeps a render that runs in the background, for [`Deferred::finish`].

@@ -19,7 +19,10 @@
 //!    fonts ([`assets`]).
 //!
 //! An invalid formula fails the build with its file, line and KaTeX's message; with
-//! `throw-on-error = false` it is shown in red and reported as a warning instead.
+//! `throw-on-error = false` it is shown in red and reported as a warning instead. The drop-in
+//! (`[preprocessor.katex]`) does what mdbook-katex books rely on: a warning and the TeX in red,
+//! whatever `throw-on-error` says. [`Strictness`] lets `coursebook check` and
+//! `--deny-warnings` make those errors again.
 
 pub mod assets;
 pub mod cached;
@@ -54,6 +57,21 @@ pub struct MathPreprocessor {
     name: String,
     /// Where a deferring stage keeps its formulas; `None` for the inline stage.
     deferred: Option<Deferred>,
+    strictness: Strictness,
+}
+
+/// What a run makes of a formula KaTeX refuses and of the lints' warnings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Strictness {
+    /// As book.toml says. Under `[preprocessor.math]`, `throw-on-error` (on by default) makes a
+    /// refused formula an error. Under `[preprocessor.katex]`, a refused formula is a warning
+    /// and its TeX is shown in `error-color`, as mdbook-katex does: books written for it build.
+    #[default]
+    Configured,
+    /// A refused formula is an error, whatever the table says (`coursebook check`).
+    Refusals,
+    /// A refused formula and every warning of the stage are errors (`--deny-warnings`).
+    Warnings,
 }
 
 /// What one run did, for tests and for the curious.
@@ -82,6 +100,7 @@ impl MathPreprocessor {
         Self {
             name: name.to_owned(),
             deferred: None,
+            strictness: Strictness::Configured,
         }
     }
 
@@ -95,7 +114,14 @@ impl MathPreprocessor {
         Self {
             name: name.to_owned(),
             deferred: Some(formulas.clone()),
+            strictness: Strictness::Configured,
         }
+    }
+
+    /// The same stage, treating refused formulas and warnings as `strictness` says.
+    pub fn with_strictness(mut self, strictness: Strictness) -> Self {
+        self.strictness = strictness;
+        self
     }
 
     /// Renders the math of `book` in place. Warnings are printed on stderr; errors are
@@ -162,6 +188,11 @@ impl MathPreprocessor {
         });
         let pending = splice.pending;
         if let Some(deferred) = &self.deferred {
+            deferred.count(deferred::Counts {
+                formulas: report.formulas,
+                distinct: report.distinct,
+                cache_hits: report.cache_hits,
+            });
             deferred.insert_all(
                 keys.into_iter()
                     .zip(outcomes)
@@ -175,6 +206,11 @@ impl MathPreprocessor {
             }
         }
 
+        if self.strictness == Strictness::Warnings {
+            for d in &mut diagnostics.0 {
+                d.severity = common::diagnostic::Severity::Error;
+            }
+        }
         report.warnings = diagnostics.0.clone();
         diagnostics.into_result().map(|()| report)
     }
@@ -201,6 +237,16 @@ impl MathPreprocessor {
         let misses: Vec<usize> = (0..jobs.len())
             .filter(|&i| matches!(outcomes[i], Outcome::Later(_)))
             .collect();
+        if !misses.is_empty() {
+            common::progress::step(
+                "Rendering",
+                format_args!(
+                    "{} formulas with KaTeX ({} from the cache)",
+                    misses.len(),
+                    jobs.len() - misses.len()
+                ),
+            );
+        }
         let miss_jobs: Arc<Vec<Job>> = Arc::new(misses.iter().map(|&i| jobs[i].clone()).collect());
         let miss_keys: Arc<Vec<String>> =
             Arc::new(misses.iter().map(|&i| keys[i].clone()).collect());
@@ -245,10 +291,14 @@ impl MathPreprocessor {
             }
         };
         match MathOptions::from_table(&self.name, table.as_ref(), &ctx.root) {
-            Ok((options, warnings)) => {
+            Ok((mut options, warnings)) => {
                 for w in warnings {
                     diagnostics.push(w);
                 }
+                options.throw_on_error = match self.strictness {
+                    Strictness::Configured => options.throw_on_error && self.name != "katex",
+                    Strictness::Refusals | Strictness::Warnings => true,
+                };
                 Some(options)
             }
             Err(config::ConfigError(d)) => {

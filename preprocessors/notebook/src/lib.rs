@@ -21,10 +21,11 @@ pub mod notebook;
 pub use ndarray;
 
 /// What every block sees before the book's library: `publish!`, [`Value`](notebook::Value),
-/// [`Figure`](figure::Figure) and ndarray's essentials (`ndarray` itself too, for the rest).
+/// [`Figure`](figure::Figure), [`read_data`](notebook::read_data) and ndarray's essentials
+/// (`ndarray` itself too, for the rest).
 pub mod prelude {
     pub use crate::figure::Figure;
-    pub use crate::notebook::{Publish, Value};
+    pub use crate::notebook::{read_data, Publish, Value};
     pub use crate::publish;
     pub use ndarray::{self, array, s, Array1, Array2, ArrayView1, ArrayView2, Axis};
 }

@@ -17,8 +17,8 @@ fuzz_target!(|input: (f64, i64, &str)| {
     };
     let values = [
         Value::Float(x),
-        Value::Int(n),
-        Value::List(vec![Value::Float(x), Value::Int(n)]),
+        Value::Int(n.into()),
+        Value::List(vec![Value::Float(x), Value::Int(n.into())]),
         Value::Str(text.to_owned()),
     ];
     for value in &values {
@@ -31,8 +31,8 @@ fuzz_target!(|input: (f64, i64, &str)| {
         }
     }
     if let Written::Number { mantissa, decimals } = written {
-        if mantissa.unsigned_abs() < 1 << 50 && decimals <= 15 {
-            let exact = mantissa as f64 / 10f64.powi(decimals as i32);
+        if mantissa.magnitude() < 1 << 50 && decimals <= 15 {
+            let exact = mantissa.to_f64() / 10f64.powi(decimals as i32);
             assert!(
                 compare(&written, Tolerance::Digits, &Value::Float(exact)).is_ok(),
                 "{text:?} does not hold against {exact}"
