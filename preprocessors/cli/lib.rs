@@ -9,6 +9,7 @@
 //! ```
 
 pub mod guard;
+pub mod init;
 pub mod interface;
 pub mod logging;
 pub mod output;

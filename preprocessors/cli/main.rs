@@ -22,6 +22,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start a new book in DIR: a chapter with checked answers, a formula and a figure, and
+    /// the book's library crate; it builds at once.
+    Init {
+        /// The new book's folder (must not exist, or be empty).
+        dir: PathBuf,
+        /// Add an exam: a question with points, answer and barème; the corrigé and the sujet.
+        #[arg(long)]
+        exam: bool,
+        /// The language of the book.
+        #[arg(long, value_enum, default_value = "en")]
+        language: coursebook::init::Language,
+    },
     /// Build the book (every edition) into its build folder, `book/` by default.
     Build {
         /// The book's root folder, where book.toml is.
@@ -99,6 +111,18 @@ fn main() -> ExitCode {
         std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true"),
     );
     let result = match cli.command {
+        Command::Init {
+            dir,
+            exam,
+            language,
+        } => coursebook::init::init(&dir, coursebook::init::InitOptions { exam, language }).map(
+            |_| {
+                println!(
+                    "Created the book {0}. Build it with `coursebook build {0}`.",
+                    dir.display()
+                )
+            },
+        ),
         Command::Build {
             dir,
             dest_dir,

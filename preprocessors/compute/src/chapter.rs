@@ -16,7 +16,7 @@ use common::directive::scan;
 use common::page::{page_of, to_root};
 use common::place::{container_prefix, continue_lines, Place, Places};
 use common::{Diagnostic, Diagnostics, Splicer};
-use coursebook_calc::notebook::Value;
+use coursebook_notebook::notebook::Value;
 use mdbook_preprocessor::errors::Result;
 use std::path::PathBuf;
 
@@ -464,10 +464,11 @@ fn figure_args(args: &str) -> Result<FigureArgs, String> {
 /// A figure must stay small, and an SVG is held to an allow-list (no script, no handler, no
 /// `javascript:`): a page shows it inline. Returns the figure as the page may show it.
 fn checked_figure(
-    figure: coursebook_calc::figure::Figure,
+    figure: coursebook_notebook::figure::Figure,
     path: &ValuePath,
-) -> Result<coursebook_calc::figure::Figure, String> {
-    use coursebook_calc::figure::{sanitized_svg, FigureFormat, MAX_FIGURE_BYTES};
+) -> Result<coursebook_notebook::figure::Figure, String> {
+    use crate::svg::sanitized_svg;
+    use coursebook_notebook::figure::{FigureFormat, MAX_FIGURE_BYTES};
     if figure.size() > MAX_FIGURE_BYTES {
         return Err(format!(
             "figure `{path}` weighs {} KB, above the {} KB limit",
@@ -486,7 +487,7 @@ fn checked_figure(
         return Ok(figure);
     }
     let data = sanitized_svg(&figure.data).map_err(|why| format!("figure `{path}`: {why}"))?;
-    Ok(coursebook_calc::figure::Figure { data, ..figure })
+    Ok(coursebook_notebook::figure::Figure { data, ..figure })
 }
 
 #[cfg(test)]

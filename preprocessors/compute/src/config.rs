@@ -18,6 +18,9 @@ pub struct Options {
     pub decimal: char,
     /// Whether reader-facing words are French (`book.language` starts with `fr`).
     pub french: bool,
+    /// The book's library (`library`, a path to a Cargo package relative to the book root),
+    /// as the absolute path of its folder. `None`: the blocks see the runtime alone.
+    pub library: Option<PathBuf>,
     /// How written answers write numbers (`book.language`: `,` separates thousands in English).
     pub locale: Locale,
     /// The book's root folder: the computations run there, and read data files from there.
@@ -63,8 +66,31 @@ impl Options {
             compile_timeout: Duration::from_secs_f64(compile_timeout),
             decimal,
             french,
+            library: library(ctx, &key("library"))?,
             locale: Locale::of_language(language),
             root: ctx.root.clone(),
         })
     }
+}
+
+/// Reads `library` and checks that it names a Cargo package, so that a typo is reported
+/// against book.toml rather than by Cargo.
+fn library(ctx: &PreprocessorContext, key: &str) -> Result<Option<PathBuf>, String> {
+    let path = match ctx.config.get::<String>(key) {
+        Ok(None) => return Ok(None),
+        Ok(Some(path)) => path,
+        Err(e) => return Err(format!("book.toml: `{key}`: {e}")),
+    };
+    let dir = ctx.root.join(&path);
+    let dir = match dir.file_name() {
+        Some(name) if name == "Cargo.toml" => dir.parent().map(PathBuf::from).unwrap_or(dir),
+        _ => dir,
+    };
+    if !dir.join("Cargo.toml").is_file() {
+        return Err(format!(
+            "book.toml: `{key}` = {path:?} names no Cargo package: there is no {}",
+            dir.join("Cargo.toml").display()
+        ));
+    }
+    Ok(Some(dir))
 }

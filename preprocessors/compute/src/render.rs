@@ -5,7 +5,7 @@
 
 use crate::report::CheckRecord;
 use common::html::{escape, escape_data, escape_inline};
-use coursebook_calc::figure::{Figure, FigureFormat};
+use coursebook_notebook::figure::{Figure, FigureFormat};
 
 /// Reader-facing words, in the book's language.
 #[derive(Debug, Clone, Copy)]

@@ -486,6 +486,31 @@ fn error_markup(tex: &str, message: &str, options: &MathOptions) -> String {
     )
 }
 
+/// For the inline stage (the official CLI): writes the self-contained stylesheet where
+/// `output.html.additional-css` names it, before mdBook's renderer copies it; warns when the
+/// book links no KaTeX stylesheet at all.
+fn provide_standalone_css(ctx: &PreprocessorContext) -> mdbook_preprocessor::errors::Result<()> {
+    let entries = ctx
+        .config
+        .get::<Vec<String>>("output.html.additional-css")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let written = assets::write_standalone_css(&ctx.root, &entries).map_err(|e| {
+        mdbook_preprocessor::errors::Error::msg(format!(
+            "cannot write the KaTeX stylesheet ({}): {e}",
+            assets::STANDALONE_CSS
+        ))
+    })?;
+    if written == 0 {
+        eprintln!(
+            "warning: book.toml links no KaTeX stylesheet: add \"theme/{}\" to `additional-css` under [output.html] (the math stage writes it)",
+            assets::STANDALONE_CSS
+        );
+    }
+    Ok(())
+}
+
 impl Preprocessor for MathPreprocessor {
     fn name(&self) -> &str {
         &self.name
@@ -496,6 +521,9 @@ impl Preprocessor for MathPreprocessor {
         ctx: &PreprocessorContext,
         mut book: Book,
     ) -> mdbook_preprocessor::errors::Result<Book> {
+        if self.deferred.is_none() {
+            provide_standalone_css(ctx)?;
+        }
         self.process(ctx, &mut book)?;
         Ok(book)
     }
