@@ -2,7 +2,7 @@
 
 use crate::written::Locale;
 use mdbook_preprocessor::PreprocessorContext;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The stage's options.
@@ -81,16 +81,35 @@ fn library(ctx: &PreprocessorContext, key: &str) -> Result<Option<PathBuf>, Stri
         Ok(Some(path)) => path,
         Err(e) => return Err(format!("book.toml: `{key}`: {e}")),
     };
-    let dir = ctx.root.join(&path);
-    let dir = match dir.file_name() {
-        Some(name) if name == "Cargo.toml" => dir.parent().map(PathBuf::from).unwrap_or(dir),
-        _ => dir,
+    let package = |base: &Path| {
+        let dir = base.join(&path);
+        match dir.file_name() {
+            Some(name) if name == "Cargo.toml" => dir.parent().map(PathBuf::from).unwrap_or(dir),
+            _ => dir,
+        }
     };
-    if !dir.join("Cargo.toml").is_file() {
-        return Err(format!(
-            "book.toml: `{key}` = {path:?} names no Cargo package: there is no {}",
-            dir.join("Cargo.toml").display()
-        ));
+    let beside_book = package(&ctx.root);
+    if beside_book.join("Cargo.toml").is_file() {
+        return Ok(Some(beside_book));
     }
-    Ok(Some(dir))
+    // A book copied away from its library (its book.toml and src/ alone, as a test or a
+    // benchmark does) still finds it from the folder the tool runs in, with a warning.
+    let elsewhere = std::env::current_dir()
+        .ok()
+        .map(|cwd| package(&cwd))
+        .filter(|dir| Path::new(&path).is_relative() && dir.join("Cargo.toml").is_file());
+    if let Some(dir) = elsewhere {
+        common::emit::emit(
+            &common::Diagnostic::warning(format!(
+                "`{key}` = {path:?} is not beside the book; using {}",
+                dir.display()
+            ))
+            .in_file("book.toml"),
+        );
+        return Ok(Some(dir));
+    }
+    Err(format!(
+        "book.toml: `{key}` = {path:?} names no Cargo package: there is no {}",
+        beside_book.join("Cargo.toml").display()
+    ))
 }
