@@ -11,6 +11,7 @@
 pub mod guard;
 pub mod init;
 pub mod interface;
+pub mod keys;
 pub mod logging;
 pub mod output;
 pub mod pdf;
@@ -125,6 +126,9 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
     let config = stages::load_config(&root)?;
     let dest = guard::destination(&root, &config, dest)?;
     let editions = stages::editions(&config)?;
+    keys::unknown(&root, &config)
+        .iter()
+        .for_each(common::emit::emit);
     let staging = output::Staging::new(&dest)?;
     let cache = common::cache::cache_root(&root);
     let lock = CacheLock::shared(&cache)
@@ -203,6 +207,9 @@ pub fn check(dir: &Path, report_out: &mut Report) -> Result<()> {
     let root = book_root(dir)?;
     let config = stages::load_config(&root)?;
     let editions = stages::editions(&config)?;
+    keys::unknown(&root, &config)
+        .iter()
+        .for_each(common::emit::emit);
     let cache = common::cache::cache_root(&root);
     let lock = CacheLock::shared(&cache)
         .with_context(|| format!("cannot lock the cache {}", cache.display()))?;

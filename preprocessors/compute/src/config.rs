@@ -27,6 +27,9 @@ pub struct Options {
     pub root: PathBuf,
 }
 
+/// The keys of `[preprocessor.compute]` that the stage reads.
+pub const KEYS: &[&str] = &["timeout", "compile-timeout", "decimal", "library"];
+
 impl Options {
     /// Reads the options; a value of the wrong type is an error rather than a silent default.
     pub fn from_context(ctx: &PreprocessorContext, name: &str) -> Result<Options, String> {

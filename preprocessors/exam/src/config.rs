@@ -21,6 +21,17 @@ pub struct Options {
     pub metadata: Metadata,
 }
 
+/// The keys of `[preprocessor.exam]` that the tool reads (`editions` by the front end).
+pub const KEYS: &[&str] = &[
+    "total",
+    "edition",
+    "editions",
+    "course",
+    "duration",
+    "instructions",
+    "title",
+];
+
 impl Options {
     /// Reads the options; a value of the wrong type is an error rather than a silent default.
     pub fn from_context(ctx: &PreprocessorContext, name: &str) -> Result<Options, String> {

@@ -19,6 +19,9 @@ use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use rules::Counts;
 
+/// The keys of `[preprocessor.typography]` that the stage reads.
+pub const KEYS: &[&str] = &["enable"];
+
 /// The mdBook preprocessor. See the crate documentation.
 #[derive(Debug, Default, Clone)]
 pub struct TypographyPreprocessor;
