@@ -320,7 +320,10 @@ fn write_element(node: roxmltree::Node, out: &mut String) -> Result<(), String> 
             Some(_) => continue, // an editor's metadata
         };
         check_attribute(name, &written, attribute.value())?;
-        out.push_str(&format!(" {written}=\"{}\"", escape_xml(attribute.value())));
+        out.push_str(&format!(
+            " {written}=\"{}\"",
+            common::html::escape_data(attribute.value())
+        ));
     }
     let mut children = String::new();
     for child in node.children() {
@@ -331,7 +334,7 @@ fn write_element(node: roxmltree::Node, out: &mut String) -> Result<(), String> 
             if name == "style" {
                 check_css(name, "its style sheet", text)?;
             }
-            children.push_str(&escape_xml(text));
+            children.push_str(&common::html::escape_data(text));
         }
         // Comments, processing instructions and foreign elements are dropped.
     }
@@ -420,23 +423,6 @@ fn check_css(element: &str, what: &str, css: &str) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-/// Escapes text and attribute values for the page: XML's five characters, and `{`.
-fn escape_xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '{' => out.push_str("&#123;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
