@@ -30,41 +30,6 @@ fn chapters() -> Vec<String> {
     files
 }
 
-/// A copy of the book (book.toml, src/, theme/) in a scratch folder.
-fn copy_of_the_book(name: &str) -> Fixture {
-    let mut files = vec![(
-        "book.toml".to_string(),
-        read(Path::new(ROOT).join("book.toml")),
-    )];
-    for dir in ["src", "theme"] {
-        for entry in walkdir::WalkDir::new(Path::new(ROOT).join(dir))
-            .into_iter()
-            .filter_map(|e| e.ok())
-        {
-            if entry.file_type().is_file() {
-                let rel = entry
-                    .path()
-                    .strip_prefix(ROOT)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                files.push((rel, String::new()));
-            }
-        }
-    }
-    let fixture = Fixture::new(name, &[]);
-    for (rel, text) in files {
-        let to = fixture.path(&rel);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        if rel == "book.toml" {
-            std::fs::write(to, text).unwrap();
-        } else {
-            std::fs::copy(Path::new(ROOT).join(&rel), to).unwrap();
-        }
-    }
-    fixture
-}
-
 fn read(path: PathBuf) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -150,7 +115,7 @@ fn perturbation_moves_one_last_digit() {
 /// so a few runs cover them all.
 #[test]
 fn every_written_answer_fails_when_one_digit_moves() {
-    let book = copy_of_the_book("book-perturb");
+    let book = Fixture::copy_of_the_book("book-perturb");
     let (report, result) = book.check();
     result.expect("the untouched book passes");
     assert!(
@@ -693,7 +658,7 @@ fn every_checked_boolean_depends_on_a_computation() {
         "witnesses of booleans the book no longer checks: {stale:?}"
     );
 
-    let book = copy_of_the_book("book-booleans");
+    let book = Fixture::copy_of_the_book("book-booleans");
     let files: HashSet<&str> = BOOLEAN_WITNESSES.iter().map(|w| w.0).collect();
     for file in files {
         let source = book.read(file);

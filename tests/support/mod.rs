@@ -40,6 +40,27 @@ impl Fixture {
         )
     }
 
+    /// A copy of the repository's book (book.toml, src/, theme/) in a scratch folder.
+    pub fn copy_of_the_book(name: &str) -> Fixture {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let fixture = Fixture::new(name, &[]);
+        std::fs::create_dir_all(&fixture.root).unwrap();
+        std::fs::copy(root.join("book.toml"), fixture.path("book.toml")).unwrap();
+        for dir in ["src", "theme"] {
+            for entry in walkdir::WalkDir::new(root.join(dir))
+                .into_iter()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_file())
+            {
+                let rel = entry.path().strip_prefix(root).unwrap();
+                let to = fixture.root.join(rel);
+                std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+                std::fs::copy(entry.path(), to).unwrap();
+            }
+        }
+        fixture
+    }
+
     pub fn path(&self, relative: &str) -> PathBuf {
         self.root.join(relative)
     }

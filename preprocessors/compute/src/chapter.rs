@@ -21,7 +21,7 @@ use std::path::PathBuf;
 
 pub use common::page::{collect, Page};
 
-const DIRECTIVES: &[&str] = &["check", "value", "verification", "figure"];
+const DIRECTIVES: &[&str] = &["check", "value", "verification", "figure", "n"];
 
 /// Evaluates the book's blocks and rewrites every page. Returns the new contents by key.
 pub fn process(
@@ -79,10 +79,18 @@ pub fn process(
             report.chapters += 1;
         }
         rewritten.push((page.key.clone(), rewrite.content));
+        report
+            .numbers
+            .extend(crate::coverage::numbers(&page.file, &page.content));
     }
     for check in &mut report.checks {
         if let Some(map) = maps.iter().find(|m| m.chapter() == check.file) {
             map.relocate_place(&mut check.file, &mut check.line);
+        }
+    }
+    for number in &mut report.numbers {
+        if let Some(map) = maps.iter().find(|m| m.chapter() == number.file) {
+            map.relocate_place(&mut number.file, &mut number.line);
         }
     }
     for index in tables {
@@ -172,6 +180,8 @@ fn rewrite_page(
                 }
                 Err(message) => diagnostics.push(at(message)),
             },
+            // A number that is not a result (coverage.rs): shown as written.
+            "n" => splicer.replace(d.range.clone(), d.args.to_owned()),
             "verification" => {
                 has_verification = true;
                 splicer.replace(
@@ -197,8 +207,12 @@ fn rewrite_page(
                 checks += 1;
                 match Claim::parse_in(d.args, options.locale) {
                     Ok(claim) => {
-                        let (record, block) =
-                            check(page, source, d.range.clone(), &claim, values, anchor, words);
+                        let at = Place {
+                            range: d.range.clone(),
+                            args: d.args,
+                            anchor,
+                        };
+                        let (record, block) = check(page, source, at, &claim, values, options);
                         if let Some(problem) = &record.problem {
                             diagnostics.push(mismatch(
                                 page,
@@ -228,16 +242,31 @@ fn rewrite_page(
     }
 }
 
+/// Where a check stands in its page.
+struct Place<'a> {
+    range: std::ops::Range<usize>,
+    /// The directive's arguments, as written (`scores[0] = 0,46`).
+    args: &'a str,
+    anchor: String,
+}
+
 /// Checks one claim; returns its record and the anchor of the block that published the value.
 fn check(
     page: &Page,
     source: &str,
-    range: std::ops::Range<usize>,
+    place: Place<'_>,
     claim: &Claim,
     values: &ChapterValues,
-    anchor: String,
-    words: Words,
+    options: &Options,
 ) -> (CheckRecord, Option<String>) {
+    let Place {
+        range,
+        args,
+        anchor,
+    } = place;
+    let words = Words {
+        french: options.french,
+    };
     let (line, column) = common::diagnostic::line_column(source, range.start);
     let rule = Rule::of(&claim.written, claim.tolerance);
     let published = values.get(&claim.path.name);
@@ -253,6 +282,10 @@ fn check(
         claim.text.contains(';') || (!claim.text.starts_with('[') && claim.text.contains(','));
     let decimal = if comma { ',' } else { '.' };
     let digits = max_decimals(&claim.written).map(|d| d as usize + 2);
+    let fix = problem.as_ref().map(|_| {
+        let raw = crate::fix::written_range(args).map_or("", |r| &args[r]);
+        crate::fix::propose(raw, claim, value.as_ref().ok(), options.locale)
+    });
     let record = CheckRecord {
         file: page.file.clone(),
         line,
@@ -266,6 +299,7 @@ fn check(
         holds: problem.is_none(),
         problem,
         published_at: published.map(|p| format!("{}:{}", page.file, p.line)),
+        fix,
     };
     (record, published.map(|p| block_anchor(p.block)))
 }

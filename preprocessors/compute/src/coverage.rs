@@ -1,0 +1,314 @@
+//! Coverage of the numbers written in answers: which of them stand under a `{{#check}}` or a
+//! `{{#value}}`, so that an unchecked number cannot slip into an answer unnoticed.
+//!
+//! The numbers counted are those of `{{#answer}}` and `{{#note}}` blocks: in prose, list items
+//! and table cells, and in a formula the results written after its last `=` (or `≈`,
+//! `\approx`): `$2 \times 41 = 82$` counts the 82, not the 2 or the 41, which are the data of
+//! the calculation. A few explicit rules leave out what is not a result:
+//!
+//! - `{{#n 1M}}` marks a number that is not a result (a year, a name such as « 1M »); it shows
+//!   its text unchanged;
+//! - a number right after « figure », « question », « partie », « TP », « tableau »,
+//!   « équation » or « chapitre » (or their English names) is a reference: « figure 3 »;
+//! - a number glued to a letter, `_`, `^` or `\` before it is part of a name (`Q7`, `K_1`);
+//! - code, links' targets, HTML tags, the arguments of other directives and the numbers of an
+//!   ordered list (`1. `) are not prose.
+
+use common::directive::{code_ranges, scan};
+use serde::Serialize;
+use std::ops::Range;
+
+/// One number written in an answer or a note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NumberRecord {
+    /// The Markdown file, relative to the book root, and the 1-based line and column.
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// The number as written (`0,46`).
+    pub text: String,
+    /// Whether it stands under a `{{#check}}` or a `{{#value}}`.
+    pub checked: bool,
+    /// The question whose answer or note holds it.
+    pub question: Option<u32>,
+}
+
+/// Words after which a number is a reference, not a result.
+const REFERENCES: &[&str] = &[
+    "figure",
+    "figures",
+    "question",
+    "questions",
+    "partie",
+    "tp",
+    "tableau",
+    "équation",
+    "chapitre",
+    "table",
+    "equation",
+    "chapter",
+    "part",
+];
+
+/// The numbers written in the answers and notes of `source`, a chapter's Markdown.
+pub fn numbers(file: &str, source: &str) -> Vec<NumberRecord> {
+    let names = directive_names(source);
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let directives = scan(source, &names).directives;
+    let code = code_ranges(source);
+    let mut out = Vec::new();
+    let mut question = None;
+    let mut open: Option<usize> = None;
+    let mut push = |at: usize, text: &str, checked: bool, question: Option<u32>| {
+        let (line, column) = common::diagnostic::line_column(source, at);
+        out.push(NumberRecord {
+            file: file.to_owned(),
+            line,
+            column,
+            text: text.to_owned(),
+            checked,
+            question,
+        });
+    };
+    for d in &directives {
+        if let Some(start) = open {
+            for (range, text) in prose_numbers(source, start..d.range.start, &code) {
+                push(range.start, text, false, question);
+            }
+        }
+        match d.name {
+            "question" => {
+                question = d
+                    .args
+                    .split_whitespace()
+                    .next()
+                    .and_then(|n| n.parse().ok())
+            }
+            "answer" | "note" => open = Some(d.range.end),
+            "/answer" | "/note" => open = None,
+            "check" if open.is_some() => {
+                let at = d.args.as_ptr() as usize - source.as_ptr() as usize;
+                let written = crate::fix::written_range(d.args).unwrap_or(0..0);
+                let span = at + written.start..at + written.end;
+                for (range, text) in tokens(source, span) {
+                    push(range.start, text, true, question);
+                }
+            }
+            "value" if open.is_some() => {
+                push(d.range.start, &source[d.range.clone()], true, question)
+            }
+            _ => {}
+        }
+        if open.is_some() {
+            open = Some(d.range.end);
+        }
+    }
+    out
+}
+
+/// The names of the directives written in `source` (`check`, `/answer`), to scan them all.
+fn directive_names(source: &str) -> Vec<String> {
+    let mut names: Vec<String> = source
+        .match_indices("{{#")
+        .map(|(i, _)| {
+            let rest = &source[i + 3..];
+            let len = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '/')))
+                .unwrap_or(rest.len());
+            rest[..len].to_owned()
+        })
+        .filter(|n| !n.is_empty())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The unchecked numbers of the prose in `range` of `source`: outside code, math before its
+/// result, links' targets, HTML tags and ordered-list markers.
+fn prose_numbers<'a>(
+    source: &'a str,
+    range: Range<usize>,
+    code: &[Range<usize>],
+) -> Vec<(Range<usize>, &'a str)> {
+    let text = &source[range.clone()];
+    let mut skip: Vec<Range<usize>> = code
+        .iter()
+        .filter(|c| c.start < range.end && c.end > range.start)
+        .cloned()
+        .collect();
+    skip.extend(math_data(text).into_iter().map(|r| shift(r, range.start)));
+    skip.extend(markup(text).into_iter().map(|r| shift(r, range.start)));
+    tokens(source, range)
+        .into_iter()
+        .filter(|(r, _)| !skip.iter().any(|s| s.contains(&r.start)))
+        .filter(|(r, _)| !is_reference(&source[..r.start]) && !is_list_marker(source, r))
+        .collect()
+}
+
+fn shift(r: Range<usize>, by: usize) -> Range<usize> {
+    r.start + by..r.end + by
+}
+
+/// The parts of the formulas of `text` that are data, not results: a whole formula without
+/// `=`, else what stands before its last `=`, `≈` or `\approx`.
+fn math_data(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = text[from..].find('$').map(|i| from + i) {
+        let delim = if text[open..].starts_with("$$") {
+            "$$"
+        } else {
+            "$"
+        };
+        let body = open + delim.len();
+        let Some(close) = text[body..].find(delim).map(|i| body + i) else {
+            break;
+        };
+        let formula = &text[body..close];
+        let result = ["=", "≈", "\\approx"]
+            .iter()
+            .filter_map(|sign| formula.rfind(sign).map(|i| i + sign.len()))
+            .max()
+            .unwrap_or(formula.len());
+        out.push(open..body + result);
+        from = close + delim.len();
+    }
+    out
+}
+
+/// Links' targets `](…)` and HTML tags `<…>` of `text`.
+fn markup(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for (open, close) in [("](", ')'), ("<", '>')] {
+        let mut from = 0;
+        while let Some(start) = text[from..].find(open).map(|i| from + i) {
+            let end = text[start..]
+                .find(close)
+                .map_or(text.len(), |i| start + i + 1);
+            out.push(start..end);
+            from = end.max(start + 1);
+        }
+    }
+    out
+}
+
+/// Whether the number that follows `before` is a reference (« figure 3 »).
+fn is_reference(before: &str) -> bool {
+    let word: String = before
+        .trim_end_matches([' ', '\u{a0}', '\u{202f}', '~'])
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    REFERENCES.contains(&word.to_lowercase().as_str())
+}
+
+/// Whether the number at `r` is an ordered list's marker (`1. ` at the start of a line).
+fn is_list_marker(source: &str, r: &Range<usize>) -> bool {
+    let line_start = source[..r.start].rfind('\n').map_or(0, |i| i + 1);
+    let lead = &source[line_start..r.start];
+    lead.chars().all(|c| c == ' ' || c == '>')
+        && source[r.end..].starts_with(['.', ')'])
+        && source[r.end + 1..].starts_with([' ', '\t'])
+}
+
+/// The numbers of `source[range]`: digits, with a decimal part after `,`, `.` or `{,}` and
+/// thousands after a no-break or narrow no-break space; a number glued to a letter, `_`, `^`
+/// or `\` before it is part of a name and left out.
+fn tokens(source: &str, range: Range<usize>) -> Vec<(Range<usize>, &str)> {
+    let text = &source[range.clone()];
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let glued = text[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '^' | '\\'));
+        let start = i;
+        let mut end = digits_end(text, i);
+        loop {
+            let rest = &text[end..];
+            let next = ["{,}", ",", ".", "\u{a0}", "\u{202f}"].iter().find(|sep| {
+                rest.starts_with(**sep)
+                    && rest[sep.len()..].starts_with(|c: char| c.is_ascii_digit())
+            });
+            match next {
+                Some(sep) => end = digits_end(text, end + sep.len()),
+                None => break,
+            }
+        }
+        if !glued {
+            out.push((range.start + start..range.start + end, &text[start..end]));
+        }
+        i = end;
+    }
+    out
+}
+
+fn digits_end(text: &str, from: usize) -> usize {
+    from + text[from..]
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len() - from)
+}
+
+/// « 112 of 118 numbers in answers are checked », or `None` when no answer holds a number.
+pub fn summary(numbers: &[NumberRecord]) -> Option<String> {
+    if numbers.is_empty() {
+        return None;
+    }
+    let checked = numbers.iter().filter(|n| n.checked).count();
+    Some(format!(
+        "{checked} of {} numbers in answers are checked",
+        numbers.len()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unchecked(source: &str) -> Vec<String> {
+        numbers("src/ch.md", source)
+            .into_iter()
+            .filter(|n| !n.checked)
+            .map(|n| n.text)
+            .collect()
+    }
+
+    #[test]
+    fn a_bare_number_in_an_answer_is_unchecked_and_a_checked_one_is_not() {
+        let src = "{{#question 6 points=1}}\n82 hors réponse.\n{{#answer}}\nLa couche a 82 paramètres, soit {{#check total = 82}}.\n{{#/answer}}\n";
+        let all = numbers("src/ch.md", src);
+        assert_eq!(all.len(), 2);
+        assert_eq!((all[0].line, all[0].column, all[0].checked), (4, 13, false));
+        assert!(all[1].checked);
+        assert_eq!(all[1].question, Some(6));
+    }
+
+    #[test]
+    fn formulas_count_their_results_only() {
+        let src = "{{#answer}}\n$2 \\times 3 \\times (5 \\times 2 + 2) = 72$ et $K_1 \\cdot Q =$ {{#check d = 0,8}}, $x \\approx 0{,}46$.\n{{#/answer}}";
+        assert_eq!(unchecked(src), ["72", "0{,}46"]);
+    }
+
+    #[test]
+    fn references_names_markers_code_and_links_are_not_results() {
+        let src = "{{#note title=\"Q 3\"}}\n1. Voir la figure 3, la question\u{a0}7, Q7 et `x = 12`.\n2. Un lien [ici](p2.html#s3), {{#n 1M}} mots et {{#figure f number=14}}.\n\n```rust,compute\nlet x = 12;\n```\n{{#/note}}";
+        assert_eq!(unchecked(src), Vec::<String>::new());
+    }
+
+    #[test]
+    fn numbers_keep_their_separators() {
+        let src = "{{#answer}}\nSoit 30\u{202f}000 et 0,46 et 1.5.\n{{#/answer}}";
+        assert_eq!(unchecked(src), ["30\u{202f}000", "0,46", "1.5"]);
+    }
+}
