@@ -8,8 +8,11 @@
 //!
 //! - `{{#n 1M}}` marks a number that is not a result (a year, a name such as « 1M »); it shows
 //!   its text unchanged;
-//! - a number right after « figure », « question », « partie », « TP », « tableau »,
-//!   « équation » or « chapitre » (or their English names) is a reference: « figure 3 »;
+//! - a number right after a word that names numbered things (« figure », « question »,
+//!   « partie », « TP », « tableau », « équation », « chapitre », « architecture »,
+//!   « phrase », « token », « mot », singular or plural, or their English names) is a
+//!   reference: « figure 3 », and so are the numbers that continue it (« figures 3, 4 et 5 »,
+//!   « mots 1 à 9 »);
 //! - a number glued to a letter, `_`, `^` or `\` before it is part of a name (`Q7`, `K_1`);
 //! - code, links' targets, HTML tags, the arguments of other directives and the numbers of an
 //!   ordered list (`1. `) are not prose.
@@ -48,7 +51,21 @@ const REFERENCES: &[&str] = &[
     "equation",
     "chapter",
     "part",
+    "architecture",
+    "architectures",
+    "phrase",
+    "phrases",
+    "token",
+    "tokens",
+    "mot",
+    "mots",
+    "sentence",
+    "word",
+    "words",
 ];
+
+/// What may join the numbers of one reference: « figures 3, 4 et 5 », « mots 1 à 9 ».
+const JOINS: &[&str] = &[",", "et", "ou", "à", "and", "or", "to"];
 
 /// The numbers written in the answers and notes of `source`, a chapter's Markdown.
 pub fn numbers(file: &str, source: &str) -> Vec<NumberRecord> {
@@ -150,8 +167,9 @@ fn shift(r: Range<usize>, by: usize) -> Range<usize> {
     r.start + by..r.end + by
 }
 
-/// The parts of the formulas of `text` that are data, not results: a whole formula without
-/// `=`, else what stands before its last `=`, `≈` or `\approx`.
+/// The parts of the formulas of `text` that are data, not results: all of a formula, except a
+/// lone number after its last `=`, `≈` or `\approx` (`$2 \times 41 = 82$` counts the 82;
+/// `$T' = 1/T$` and `$\sqrt{2}$` count nothing).
 fn math_data(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut from = 0;
@@ -170,41 +188,74 @@ fn math_data(text: &str) -> Vec<Range<usize>> {
             .iter()
             .filter_map(|sign| formula.rfind(sign).map(|i| i + sign.len()))
             .max()
-            .unwrap_or(formula.len());
-        out.push(open..body + result);
+            .filter(|&at| is_lone_number(&formula[at..]));
+        out.push(open..result.map_or(close + delim.len(), |at| body + at));
         from = close + delim.len();
     }
     out
 }
 
-/// Links' targets `](…)` and HTML tags `<…>` of `text`.
+/// Whether a formula's right side is one number (`0{,}46`, `-2`, `12\,\%`).
+fn is_lone_number(side: &str) -> bool {
+    let side = side.trim().trim_start_matches(['-', '−']);
+    let side = side
+        .trim_end_matches("\\%")
+        .trim_end_matches("\\,")
+        .trim_end();
+    side.starts_with(|c: char| c.is_ascii_digit())
+        && side
+            .replace("{,}", ",")
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '\u{a0}' | '\u{202f}'))
+}
+
+/// Links' targets `](…)` and HTML tags (`<sup>`, `</a>`) of `text`, each within its line.
 fn markup(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     for (open, close) in [("](", ')'), ("<", '>')] {
-        let mut from = 0;
-        while let Some(start) = text[from..].find(open).map(|i| from + i) {
-            let end = text[start..]
-                .find(close)
-                .map_or(text.len(), |i| start + i + 1);
-            out.push(start..end);
-            from = end.max(start + 1);
+        for (start, _) in text.match_indices(open) {
+            let after = &text[start + open.len()..];
+            let tag =
+                open != "<" || after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/');
+            let line = after.find('\n').unwrap_or(after.len());
+            if let Some(end) = after[..line].find(close).filter(|_| tag) {
+                out.push(start..start + open.len() + end + 1);
+            }
         }
     }
     out
 }
 
-/// Whether the number that follows `before` is a reference (« figure 3 »).
+/// Whether the number that follows `before` is a reference (« figure 3 »), or continues one
+/// (« figures 3, 4 et 5 »).
 fn is_reference(before: &str) -> bool {
-    let word: String = before
-        .trim_end_matches([' ', '\u{a0}', '\u{202f}', '~'])
+    let before = before.trim_end_matches([' ', '\u{a0}', '\u{202f}', '~']);
+    let word = last_word(before);
+    if REFERENCES.contains(&word.to_lowercase().as_str()) {
+        return true;
+    }
+    let join = if before.ends_with(',') {
+        ","
+    } else {
+        match JOINS.iter().find(|j| word == **j) {
+            Some(join) => join,
+            None => return false,
+        }
+    };
+    let joined = before[..before.len() - join.len()].trim_end();
+    let digits = joined.trim_end_matches(|c: char| c.is_ascii_digit());
+    digits.len() < joined.len() && is_reference(digits)
+}
+
+/// The letters that end `text` (`figures` in `les figures`).
+fn last_word(text: &str) -> String {
+    let mut word: Vec<char> = text
         .chars()
         .rev()
         .take_while(|c| c.is_alphabetic())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
         .collect();
-    REFERENCES.contains(&word.to_lowercase().as_str())
+    word.reverse();
+    word.into_iter().collect()
 }
 
 /// Whether the number at `r` is an ordered list's marker (`1. ` at the start of a line).
@@ -296,14 +347,20 @@ mod tests {
 
     #[test]
     fn formulas_count_their_results_only() {
-        let src = "{{#answer}}\n$2 \\times 3 \\times (5 \\times 2 + 2) = 72$ et $K_1 \\cdot Q =$ {{#check d = 0,8}}, $x \\approx 0{,}46$.\n{{#/answer}}";
+        let src = "{{#answer}}\n$2 \\times 3 \\times (5 \\times 2 + 2) = 72$ et $K_1 \\cdot Q =$ {{#check d = 0,8}}, $x \\approx 0{,}46$, $T' = 1/T$, $1 - p = 0{,}5 + q$.\n{{#/answer}}";
         assert_eq!(unchecked(src), ["72", "0{,}46"]);
     }
 
     #[test]
     fn references_names_markers_code_and_links_are_not_results() {
-        let src = "{{#note title=\"Q 3\"}}\n1. Voir la figure 3, la question\u{a0}7, Q7 et `x = 12`.\n2. Un lien [ici](p2.html#s3), {{#n 1M}} mots et {{#figure f number=14}}.\n\n```rust,compute\nlet x = 12;\n```\n{{#/note}}";
+        let src = "{{#note title=\"Q 3\"}}\n1. Voir la figure 3, les figures 4, 5 et 6, les mots 1 à 9, la question\u{a0}7, Q7 et `x = 12`.\n2. Un lien [ici](p2.html#s3), {{#n 1M}} mots et {{#figure f number=14}}.\n\n```rust,compute\nlet x = 12;\n```\n{{#/note}}";
         assert_eq!(unchecked(src), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_number_after_a_reference_list_that_ends_is_counted() {
+        let src = "{{#answer}}\nLes tokens 1, 2 et 3 ; puis 4 et 82 paramètres.\n`a < 1` puis 5 > 2.\n{{#/answer}}";
+        assert_eq!(unchecked(src), ["4", "82", "5", "2"]);
     }
 
     #[test]
