@@ -700,3 +700,23 @@ fn every_checked_boolean_depends_on_a_computation() {
         );
     }
 }
+
+/// CI runs `check --deny-unchecked`: every number written in an answer or a note of the book
+/// stands under a check or a value (or is marked `{{#n}}` as no result).
+#[test]
+fn every_number_of_the_answers_is_checked() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        .args(["check", "--deny-unchecked", ROOT])
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let coverage = stderr
+        .lines()
+        .find(|l| l.contains("numbers in answers are checked"))
+        .unwrap_or_else(|| panic!("no coverage line: {stderr}"));
+    let (checked, rest) = coverage.split_once(" of ").unwrap();
+    assert_eq!(checked, rest.split(' ').next().unwrap(), "{coverage}");
+    assert!(checked.parse::<usize>().unwrap() > 100, "{coverage}");
+}
