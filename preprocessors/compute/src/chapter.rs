@@ -95,7 +95,7 @@ pub fn process(
     }
     for index in tables {
         let (key, content) = &mut rewritten[index];
-        let table = render::verification_table(&report.checks, &to_root(key), words);
+        let table = render::verification_table(report, &to_root(key), words);
         *content = content.replace(VERIFICATION_PLACEHOLDER, &table);
     }
     crate::finish(LineMap::relocate_all(&maps, diagnostics))?;
@@ -152,6 +152,7 @@ fn rewrite_page(
     }
     let mut has_verification = false;
     let mut checks = 0;
+    let questions = crate::coverage::questions(source);
     for d in &found.directives {
         let at =
             |message: String| Diagnostic::error(message).at(&page.file, source, d.range.clone());
@@ -211,6 +212,7 @@ fn rewrite_page(
                             range: d.range.clone(),
                             args: d.args,
                             anchor,
+                            question: crate::coverage::question_at(&questions, d.range.start),
                         };
                         let (record, block) = check(page, source, at, &claim, values, options);
                         if let Some(problem) = &record.problem {
@@ -248,6 +250,8 @@ struct Place<'a> {
     /// The directive's arguments, as written (`scores[0] = 0,46`).
     args: &'a str,
     anchor: String,
+    /// The question above it.
+    question: Option<u32>,
 }
 
 /// Checks one claim; returns its record and the anchor of the block that published the value.
@@ -263,6 +267,7 @@ fn check(
         range,
         args,
         anchor,
+        question,
     } = place;
     let words = Words {
         french: options.french,
@@ -299,6 +304,7 @@ fn check(
         holds: problem.is_none(),
         problem,
         published_at: published.map(|p| format!("{}:{}", page.file, p.line)),
+        question,
         fix,
     };
     (record, published.map(|p| block_anchor(p.block)))

@@ -311,6 +311,31 @@ fn digits_end(text: &str, from: usize) -> usize {
         .unwrap_or(text.len() - from)
 }
 
+/// The `{{#question N}}` directives of `source`: where each starts, and its number.
+pub fn questions(source: &str) -> Vec<(usize, u32)> {
+    scan(source, &["question"])
+        .directives
+        .iter()
+        .filter_map(|d| {
+            let n = d.args.split_whitespace().next()?.parse().ok()?;
+            Some((d.range.start, n))
+        })
+        .collect()
+}
+
+/// The question whose text holds byte `offset`: the last one that starts before it.
+pub fn question_at(questions: &[(usize, u32)], offset: usize) -> Option<u32> {
+    let i = questions.partition_point(|&(start, _)| start < offset);
+    i.checked_sub(1).map(|i| questions[i].1)
+}
+
+/// How many numbers of question `question`'s answers and notes are checked, of how many.
+pub fn of_question(numbers: &[NumberRecord], question: Option<u32>) -> (usize, usize) {
+    let mine = numbers.iter().filter(|n| n.question == question);
+    let (checked, all): (Vec<bool>, Vec<bool>) = mine.map(|n| (n.checked, true)).unzip();
+    (checked.iter().filter(|c| **c).count(), all.len())
+}
+
 /// « 112 of 118 numbers in answers are checked », or `None` when no answer holds a number.
 pub fn summary(numbers: &[NumberRecord]) -> Option<String> {
     if numbers.is_empty() {

@@ -27,6 +27,8 @@ pub struct CheckRecord {
     pub problem: Option<String>,
     /// Where the value was published: `src/q7.md:31`.
     pub published_at: Option<String>,
+    /// The question whose text holds the check (`{{#question N}}` above it), if any.
+    pub question: Option<u32>,
     /// What `check --fix` would write instead, for a check that does not hold.
     #[serde(skip)]
     pub fix: Option<crate::fix::Fix>,
