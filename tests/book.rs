@@ -515,6 +515,12 @@ type Witness = (
 const BOOLEAN_WITNESSES: &[Witness] = &[
     (
         "src/partie1.md",
+        "let t_identity = 1.0;",
+        "let t_identity = 1.5;",
+        &["identity_keeps_p"],
+    ),
+    (
+        "src/partie1.md",
         "let h_exam: Vec<f64> = temperatures.iter().map(|&t| entropy(&power_temperature(&p, t)))",
         "let h_exam: Vec<f64> = temperatures.iter().map(|&t| entropy(&softmax_temperature(&logits, t)))",
         &["exam_entropy_falls"],
@@ -585,14 +591,14 @@ const BOOLEAN_WITNESSES: &[Witness] = &[
     ),
     (
         "src/partie3.md",
-        "unlabelled_loss(&predictions, &sharpen(&averaged, 1.0));",
-        "unlabelled_loss(&predictions, &sharpen(&averaged, t));",
+        "let t_plain = 1.0;",
+        "let t_plain = t;",
         &["uses_consistency"],
     ),
     (
         "src/partie3.md",
-        "let hard_guess = sharpen(&averaged, 0.05);",
-        "let hard_guess = sharpen(&averaged, 0.5);",
+        "let t_hard = 0.05;",
+        "let t_hard = 0.5;",
         &["uses_pseudo_labels"],
     ),
     (
