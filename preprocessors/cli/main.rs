@@ -22,6 +22,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start a new book in DIR: a chapter with checked answers, a formula and a figure, and
+    /// the book's library crate; it builds at once.
+    Init {
+        /// The new book's folder (must not exist, or be empty).
+        dir: PathBuf,
+        /// Add an exam: a question with points, answer and barème; the corrigé and the sujet.
+        #[arg(long)]
+        exam: bool,
+        /// The language of the book.
+        #[arg(long, value_enum, default_value = "en")]
+        language: coursebook::init::Language,
+    },
     /// Build the book (every edition) into its build folder, `book/` by default.
     Build {
         /// The book's root folder, where book.toml is.
@@ -60,6 +72,12 @@ enum Command {
         /// `{{#value}}` covers an error at its line (mark one that is not a result `{{#n …}}`).
         #[arg(long)]
         deny_unchecked: bool,
+    },
+    /// Empty the book's cache (`target/coursebook/`, or `$COURSEBOOK_CACHE_DIR`), once no build
+    /// uses it.
+    Clean {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
     },
     /// Build the book, serve it on localhost, rebuild on change and reload the page.
     Serve {
@@ -101,6 +119,18 @@ fn main() -> ExitCode {
         std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true"),
     );
     let result = match cli.command {
+        Command::Init {
+            dir,
+            exam,
+            language,
+        } => coursebook::init::init(&dir, coursebook::init::InitOptions { exam, language }).map(
+            |_| {
+                println!(
+                    "Created the book {0}. Build it with `coursebook build {0}`.",
+                    dir.display()
+                )
+            },
+        ),
         Command::Build {
             dir,
             dest_dir,
@@ -145,6 +175,15 @@ fn main() -> ExitCode {
             };
             coursebook::check_command(&dir, options)
         }
+        Command::Clean { dir } => coursebook::clean(&dir).map(|freed| {
+            if !cli.quiet {
+                eprintln!(
+                    "{} {} KiB of cache",
+                    coursebook::logging::verb("Removed"),
+                    freed / 1024
+                );
+            }
+        }),
         Command::Serve {
             dir,
             port,

@@ -108,7 +108,9 @@ pub fn load(
     // mdBook creates the chapters SUMMARY.md lists but src/ lacks; a missing chapter is an
     // error here, and nothing is ever written into src/.
     config.build.create_missing = false;
+    drop_standalone_css(&mut config)?;
     check_encoding(&root.join(&config.book.src))?;
+    crate::guard::chapters_inside_src(root, &config)?;
     schedule_typography(&mut config)?;
     let interface = common::cache::cache_root(root).join("interface-fr");
     crate::interface::prepare(root, &mut config, &interface)?;
@@ -141,6 +143,29 @@ pub fn load(
         }
     }
     Ok(LoadedBook { book, math, report })
+}
+
+/// Takes the math stage's self-contained stylesheet out of `additional-css`: it is there for
+/// the official CLI, and `coursebook build` links KaTeX's own files from the pages that need
+/// them instead (the math stage does not write it in-process).
+fn drop_standalone_css(config: &mut Config) -> Result<()> {
+    let key = "output.html.additional-css";
+    let Ok(Some(entries)) = config.get::<Vec<String>>(key) else {
+        return Ok(());
+    };
+    let kept: Vec<String> = entries
+        .iter()
+        .filter(|e| {
+            Path::new(e)
+                .file_name()
+                .is_none_or(|n| n != math::assets::STANDALONE_CSS)
+        })
+        .cloned()
+        .collect();
+    if kept.len() != entries.len() {
+        config.set(key, kept)?;
+    }
+    Ok(())
 }
 
 /// A French book gets the typography stage without asking for it: when book.toml has no

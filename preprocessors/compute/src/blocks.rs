@@ -77,35 +77,52 @@ fn line_of(source: &str, offset: usize) -> usize {
 /// library). A hidden block keeps its code behind mdBook's show-hidden-lines toggle, so the
 /// reader can still see on demand what a checked value came from; one visible comment line,
 /// `hidden_note`, says so (a block of hidden lines alone would show as an empty box).
+///
+/// The block is written anew from its code, each line after the first carrying the prefix of
+/// the block quotes and list items it stands in, so that it stays inside them.
 pub fn reader_view(source: &str, block: &Block, anchor: &str, hidden_note: &str) -> String {
-    let original = &source[block.range.clone()];
-    let info_start = block.info_range.start - block.range.start;
-    let info_end = block.info_range.end - block.range.start;
-    let mut fence = String::new();
-    fence.push_str(&original[..info_start]);
-    fence.push_str("rust,noplayground");
-    let mut rest = original[info_end..].to_owned();
+    let prefix = common::place::container_prefix(source, block.range.start);
+    let fence = fence_of(&source[block.range.clone()], &block.code);
+    let mut lines = vec![
+        format!("<a id=\"{anchor}\" class=\"cb-block-anchor\"></a>"),
+        String::new(),
+        format!("{fence}rust,noplayground"),
+    ];
     if block.hidden {
-        rest = hide_lines(&rest);
-        if let Some(first_line_end) = rest.find('\n') {
-            rest.insert_str(first_line_end + 1, &format!("// {hidden_note}\n"));
+        lines.push(format!("// {hidden_note}"));
+    }
+    for line in block.code.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if block.hidden && !line.trim().is_empty() {
+            lines.push(format!("{}# {}", &line[..indent], &line[indent..]));
+        } else {
+            lines.push(line.to_owned());
         }
     }
-    fence.push_str(&rest);
-    format!("<a id=\"{anchor}\" class=\"cb-block-anchor\"></a>\n\n{fence}")
+    lines.push(fence);
+    let mut view = common::place::continue_lines(&lines.join("\n"), &prefix);
+    if source[..block.range.end].ends_with('\n') {
+        view.push('\n'); // The next line of the source carries its own prefix.
+    }
+    view
 }
 
-/// Prefixes every code line (not the fences) with `# `, mdBook's marker for hidden Rust lines.
-fn hide_lines(after_info: &str) -> String {
-    let mut lines: Vec<String> = after_info.split('\n').map(str::to_owned).collect();
-    let last_code = lines.len().saturating_sub(2);
-    for line in lines.iter_mut().take(last_code + 1).skip(1) {
-        let indent = line.len() - line.trim_start().len();
-        if !line.trim().is_empty() {
-            line.insert_str(indent, "# ");
-        }
-    }
-    lines.join("\n")
+/// The fence of a block as written (three or more backticks or tildes), long enough for its
+/// code.
+fn fence_of(original: &str, code: &str) -> String {
+    let mark = original.trim_start().chars().next().unwrap_or('`');
+    let written = original
+        .trim_start()
+        .chars()
+        .take_while(|c| *c == mark)
+        .count();
+    let longest_in_code = code
+        .lines()
+        .map(|l| l.trim_start().chars().take_while(|c| *c == mark).count())
+        .max()
+        .unwrap_or(0);
+    mark.to_string()
+        .repeat(written.max(longest_in_code + 1).max(3))
 }
 
 #[cfg(test)]
@@ -138,6 +155,28 @@ mod tests {
         assert!(
             hidden.contains("```rust,noplayground\n// code hidden\n# let c = 3;\n```"),
             "{hidden}"
+        );
+    }
+
+    #[test]
+    fn a_block_in_a_quote_or_a_list_item_stays_there() {
+        let quoted = "> Texte.\n>\n> ```rust,compute,hidden\n> let a = 1;\n>\n> publish!(a);\n> ```\n>\n> Fin.\n";
+        let block = &find(quoted)[0];
+        let shown = reader_view(quoted, block, "cb-block-0", "note");
+        let mut page = quoted.to_owned();
+        page.replace_range(block.range.clone(), &shown);
+        assert_eq!(
+            page,
+            "> Texte.\n>\n> <a id=\"cb-block-0\" class=\"cb-block-anchor\"></a>\n>\n> ```rust,noplayground\n> // note\n> # let a = 1;\n>\n> # publish!(a);\n> ```\n>\n> Fin.\n"
+        );
+        let listed = "1. Point :\n\n   ```rust,compute\n   let b = 2;\n   ```\n2. Suite.\n";
+        let block = &find(listed)[0];
+        let shown = reader_view(listed, block, "cb-block-1", "note");
+        let mut page = listed.to_owned();
+        page.replace_range(block.range.clone(), &shown);
+        assert_eq!(
+            page,
+            "1. Point :\n\n   <a id=\"cb-block-1\" class=\"cb-block-anchor\"></a>\n\n   ```rust,noplayground\n   let b = 2;\n   ```\n2. Suite.\n"
         );
     }
 

@@ -19,7 +19,7 @@ use crate::report::CheckRecord;
 use crate::written::{list_item_ranges, Locale, NumberForm, Written};
 use common::directive::scan;
 use common::{Diagnostic, Diagnostics};
-use coursebook_calc::notebook::Value;
+use coursebook_notebook::notebook::Value;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;

@@ -19,11 +19,13 @@ pub mod engine;
 pub mod fix;
 pub mod format;
 pub mod includes;
+pub mod library;
 pub mod program;
 pub mod render;
 pub mod report;
 pub mod runner;
 pub mod scope;
+pub mod svg;
 pub mod toolchain;
 pub mod written;
 

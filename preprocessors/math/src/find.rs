@@ -9,6 +9,11 @@
 use mdbook_markdown::pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 
+/// The longest formula (its TeX, in bytes) the stage sends to KaTeX. KaTeX's time grows with
+/// the square of a formula's length (30 KB take seconds, 150 KB more than a minute), so a
+/// longer one is refused at its place; a formula that long is better split anyway.
+pub const MAX_FORMULA_BYTES: usize = 16 * 1024;
+
 /// One formula of the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Formula {
