@@ -294,7 +294,8 @@ struct CheckSite<'a> {
 /// text cannot hold.
 fn misplaced(name: &str, place: Place) -> Option<(String, &'static str)> {
     match (name, place) {
-        ("value", _) | (_, Place::Text) | ("check", Place::Heading | Place::LinkText) => None,
+        // `{{#n …}}` is the author's own text, marked as no result: it stands anywhere.
+        ("value" | "n", _) | (_, Place::Text) | ("check", Place::Heading | Place::LinkText) => None,
         (_, Place::Math) => Some((
             format!("a {name} cannot stand inside a formula"),
             "help: close the formula before the directive: `$n$ = {{#check n = 82}}`",

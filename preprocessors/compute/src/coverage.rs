@@ -72,7 +72,11 @@ pub fn numbers(file: &str, source: &str) -> Vec<NumberRecord> {
     let names = directive_names(source);
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let directives = scan(source, &names).directives;
+    // What is not prose, found on the whole chapter: a formula may hold a directive.
     let code = code_ranges(source);
+    let mut skip = math_data(source, &code);
+    skip.extend(markup(source));
+    skip.extend(code);
     let mut out = Vec::new();
     let mut question = None;
     let mut open: Option<usize> = None;
@@ -89,7 +93,7 @@ pub fn numbers(file: &str, source: &str) -> Vec<NumberRecord> {
     };
     for d in &directives {
         if let Some(start) = open {
-            for (range, text) in prose_numbers(source, start..d.range.start, &code) {
+            for (range, text) in prose_numbers(source, start..d.range.start, &skip) {
                 push(range.start, text, false, question);
             }
         }
@@ -141,21 +145,13 @@ fn directive_names(source: &str) -> Vec<String> {
     names
 }
 
-/// The unchecked numbers of the prose in `range` of `source`: outside code, math before its
-/// result, links' targets, HTML tags and ordered-list markers.
+/// The unchecked numbers of the prose in `range` of `source`, outside `skip` (code, the data
+/// of formulas, links' targets, HTML tags), references and ordered-list markers.
 fn prose_numbers<'a>(
     source: &'a str,
     range: Range<usize>,
-    code: &[Range<usize>],
+    skip: &[Range<usize>],
 ) -> Vec<(Range<usize>, &'a str)> {
-    let text = &source[range.clone()];
-    let mut skip: Vec<Range<usize>> = code
-        .iter()
-        .filter(|c| c.start < range.end && c.end > range.start)
-        .cloned()
-        .collect();
-    skip.extend(math_data(text).into_iter().map(|r| shift(r, range.start)));
-    skip.extend(markup(text).into_iter().map(|r| shift(r, range.start)));
     tokens(source, range)
         .into_iter()
         .filter(|(r, _)| !skip.iter().any(|s| s.contains(&r.start)))
@@ -163,17 +159,17 @@ fn prose_numbers<'a>(
         .collect()
 }
 
-fn shift(r: Range<usize>, by: usize) -> Range<usize> {
-    r.start + by..r.end + by
-}
-
 /// The parts of the formulas of `text` that are data, not results: all of a formula, except a
 /// lone number after its last `=`, `≈` or `\approx` (`$2 \times 41 = 82$` counts the 82;
 /// `$T' = 1/T$` and `$\sqrt{2}$` count nothing).
-fn math_data(text: &str) -> Vec<Range<usize>> {
+fn math_data(text: &str, code: &[Range<usize>]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(open) = text[from..].find('$').map(|i| from + i) {
+        if let Some(block) = code.iter().find(|c| c.contains(&open)) {
+            from = block.end;
+            continue;
+        }
         let delim = if text[open..].starts_with("$$") {
             "$$"
         } else {
@@ -386,6 +382,12 @@ mod tests {
     fn a_number_after_a_reference_list_that_ends_is_counted() {
         let src = "{{#answer}}\nLes tokens 1, 2 et 3 ; puis 4 et 82 paramètres.\n`a < 1` puis 5 > 2.\n{{#/answer}}";
         assert_eq!(unchecked(src), ["4", "82", "5", "2"]);
+    }
+
+    #[test]
+    fn a_directive_inside_a_formula_does_not_shift_the_formulas_after_it() {
+        let src = "{{#answer}}\n$x = {{#value v}}$ puis 7 et `$` puis $y = 8$.\n{{#/answer}}";
+        assert_eq!(unchecked(src), ["7", "8"]);
     }
 
     #[test]

@@ -361,7 +361,7 @@ impl NumberForm {
     /// anything else.
     ///
     /// ```
-    /// use coursebook_calc::notebook::Value;
+    /// use coursebook_notebook::notebook::Value;
     /// use coursebook_compute::written::{Locale, NumberForm};
     /// let form = NumberForm::of("−0,46", Locale::French).unwrap();
     /// assert_eq!(form.render(&Value::Float(-0.5213)).unwrap(), "−0,52");
