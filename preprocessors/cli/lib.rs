@@ -59,7 +59,7 @@ impl Built {
             let each: Vec<String> = self
                 .editions
                 .iter()
-                .map(|e| format!("{} → {}", e.name, shown(&self.dest.join(&e.name))))
+                .map(|e| format!("{} → {}", e.name(), shown(&self.dest.join(e.name()))))
                 .collect();
             each.join(", ")
         };
@@ -141,10 +141,10 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
     if built.editions.is_empty() {
         build_one(&root, None, staging.path(), strictness, &mut built)?;
     } else {
-        for edition in &built.editions.clone() {
-            let out = staging.path().join(&edition.name);
-            common::progress::step("Building", format_args!("the {} edition", edition.name));
-            build_one(&root, Some(edition), &out, strictness, &mut built)?;
+        for edition in built.editions.clone() {
+            let out = staging.path().join(edition.name());
+            common::progress::step("Building", format_args!("the {} edition", edition.name()));
+            build_one(&root, Some(&edition), &out, strictness, &mut built)?;
         }
         if options.paper == Paper::Print {
             pdf::print_editions(staging.path(), &built.editions)?;

@@ -92,8 +92,9 @@ enum Command {
     },
     /// Run one stage as an mdBook preprocessor (for the `mdbook` CLI: `command` in book.toml).
     Preprocess {
-        /// The stage: compute, exam, typography, math (or katex).
-        stage: String,
+        /// The stage, named as its book.toml table.
+        #[arg(value_enum)]
+        stage: coursebook::stages::Stage,
         /// `supports RENDERER`, as mdBook asks before running a preprocessor.
         #[arg(trailing_var_arg = true)]
         args: Vec<String>,
@@ -190,7 +191,7 @@ fn main() -> ExitCode {
             hostname,
             dest_dir,
         } => coursebook::serve::serve(&dir, dest_dir.as_deref(), &hostname, port),
-        Command::Preprocess { stage, args } => match coursebook::protocol::run(&stage, &args) {
+        Command::Preprocess { stage, args } => match coursebook::protocol::run(stage, &args) {
             Ok(code) => return code,
             Err(e) => Err(e),
         },

@@ -111,8 +111,8 @@ pub fn write_landing_page(out: &Path, config: &Config, editions: &[Edition]) -> 
     let title = config.book.title.as_deref().unwrap_or("Book");
     let mut items = String::new();
     for e in editions {
-        let (label, what) = edition_label(&e.name, french);
-        let pdf = format!("{}.pdf", e.name);
+        let (label, what) = edition_label(e.name(), french);
+        let pdf = format!("{}.pdf", e.name());
         let paper = if out.join(&pdf).is_file() {
             format!(" · <a class=\"pdf\" href=\"{}\">PDF (A4)</a>", escape(&pdf))
         } else {
@@ -120,7 +120,7 @@ pub fn write_landing_page(out: &Path, config: &Config, editions: &[Edition]) -> 
         };
         items.push_str(&format!(
             "<li><a href=\"{name}/index.html\">{label}</a>{paper}<br><span>{what}</span></li>\n",
-            name = escape(&e.name),
+            name = escape(e.name()),
             label = escape(&label),
             what = escape(what),
         ));
@@ -144,14 +144,14 @@ li{{margin:1rem 0}}a{{font-size:1.25rem}}span{{opacity:.8}}</style>\n</head>\n<b
 /// so that browsers do not ask the server for a `/favicon.ico` that does not exist.
 fn icon_link(out: &Path, editions: &[Edition]) -> String {
     let find = |edition: &Edition| {
-        let mut names: Vec<String> = fs::read_dir(out.join(&edition.name))
+        let mut names: Vec<String> = fs::read_dir(out.join(edition.name()))
             .ok()?
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| n.starts_with("favicon") && (n.ends_with(".svg") || n.ends_with(".png")))
             .collect();
         names.sort_by_key(|n| !n.ends_with(".svg"));
-        names.first().map(|n| format!("{}/{n}", edition.name))
+        names.first().map(|n| format!("{}/{n}", edition.name()))
     };
     editions
         .iter()

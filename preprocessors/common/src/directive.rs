@@ -14,7 +14,7 @@
 //! assert_eq!(found.directives[0].args, "total = 82");
 //! ```
 
-use mdbook_markdown::pulldown_cmark::{Event, Options, Parser, Tag};
+use mdbook_markdown::pulldown_cmark::{Event, Tag};
 use std::ops::Range;
 
 /// One directive found in a source.
@@ -78,14 +78,8 @@ pub fn scan<'a>(source: &'a str, wanted: &[&str]) -> Scan<'a> {
 
 /// Byte ranges of code spans and code blocks (fenced or indented), sorted.
 pub fn code_ranges(source: &str) -> Vec<Range<usize>> {
-    let mut options = Options::empty();
-    options.insert(Options::ENABLE_TABLES);
-    options.insert(Options::ENABLE_FOOTNOTES);
-    options.insert(Options::ENABLE_STRIKETHROUGH);
-    options.insert(Options::ENABLE_TASKLISTS);
-    options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
     let mut ranges = Vec::new();
-    for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+    for (event, range) in crate::markdown::parser(source).into_offset_iter() {
         match event {
             Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => ranges.push(range),
             _ => {}
@@ -98,7 +92,7 @@ pub fn code_ranges(source: &str) -> Vec<Range<usize>> {
 /// HTML blocks and inline HTML, not in code. One left open runs to the end of its HTML.
 pub fn comment_ranges(source: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
-    for (event, range) in Parser::new_ext(source, Options::empty()).into_offset_iter() {
+    for (event, range) in crate::markdown::parser(source).into_offset_iter() {
         if !matches!(event, Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_)) {
             continue;
         }

@@ -13,6 +13,7 @@ pub mod directive;
 pub mod emit;
 pub mod housekeeping;
 pub mod html;
+pub mod markdown;
 pub mod page;
 pub mod place;
 pub mod progress;

@@ -6,7 +6,7 @@
 //! in a formula, KaTeX would typeset the markup letter by letter. In a block quote or a list
 //! item, every line of a replacement that spans lines must carry the container's prefix.
 
-use mdbook_markdown::pulldown_cmark::{Event, Options, Parser, Tag};
+use mdbook_markdown::pulldown_cmark::{Event, Parser, Tag};
 use std::ops::Range;
 
 /// The kind of Markdown around an offset.
@@ -33,14 +33,7 @@ pub struct Places {
 impl Places {
     /// Parses `source` with mdBook's Markdown extensions and math.
     pub fn of(source: &str) -> Places {
-        let options = Options::ENABLE_TABLES
-            | Options::ENABLE_FOOTNOTES
-            | Options::ENABLE_STRIKETHROUGH
-            | Options::ENABLE_TASKLISTS
-            | Options::ENABLE_HEADING_ATTRIBUTES
-            | Options::ENABLE_DEFINITION_LIST
-            | Options::ENABLE_GFM
-            | Options::ENABLE_MATH;
+        let options = crate::markdown::options();
         let mut places = Places::default();
         let mut raw = RawElements::default();
         for (event, range) in Parser::new_ext(source, options).into_offset_iter() {

@@ -1,7 +1,7 @@
 //! Finding the ```` ```rust,compute ```` blocks of a chapter, and turning them into the code
 //! blocks the reader sees.
 
-use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use std::ops::Range;
 
 /// One embedded computation.
@@ -34,7 +34,7 @@ fn words(info: &str) -> impl Iterator<Item = &str> {
 pub fn find(source: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut current: Option<(Block, bool)> = None;
-    for (event, range) in Parser::new_ext(source, Options::all()).into_offset_iter() {
+    for (event, range) in common::markdown::parser(source).into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_compute(&info) => {
                 let line_end = source[range.start..]

@@ -48,6 +48,12 @@ use render::Job;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// The name of this stage's own book.toml table.
+pub const NATIVE_NAME: &str = "math";
+
+/// The name under which it stands in for mdbook-katex (`[preprocessor.katex]`).
+pub const DROP_IN_NAME: &str = "katex";
+
 /// The cache namespace of this stage.
 pub const CACHE_NAMESPACE: &str = "math";
 
@@ -303,7 +309,7 @@ impl MathPreprocessor {
                     diagnostics.push(w);
                 }
                 options.throw_on_error = match self.strictness {
-                    Strictness::Configured => options.throw_on_error && self.name != "katex",
+                    Strictness::Configured => options.throw_on_error && self.name != DROP_IN_NAME,
                     Strictness::Refusals | Strictness::Warnings => true,
                 };
                 Some(options)
