@@ -30,46 +30,6 @@ fn chapters() -> Vec<String> {
     files
 }
 
-/// A copy of the book (book.toml, src/, theme/) in a scratch folder.
-fn copy_of_the_book(name: &str) -> Fixture {
-    // The library stays where it is: book.toml names it by an absolute path in the copy.
-    let book_toml = read(Path::new(ROOT).join("book.toml")).replace(
-        "library = \"preprocessors/calc\"",
-        &format!(
-            "library = {:?}",
-            support::course_library().display().to_string()
-        ),
-    );
-    let mut files = vec![("book.toml".to_string(), book_toml)];
-    for dir in ["src", "theme"] {
-        for entry in walkdir::WalkDir::new(Path::new(ROOT).join(dir))
-            .into_iter()
-            .filter_map(|e| e.ok())
-        {
-            if entry.file_type().is_file() {
-                let rel = entry
-                    .path()
-                    .strip_prefix(ROOT)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                files.push((rel, String::new()));
-            }
-        }
-    }
-    let fixture = Fixture::new(name, &[]);
-    for (rel, text) in files {
-        let to = fixture.path(&rel);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        if rel == "book.toml" {
-            std::fs::write(to, text).unwrap();
-        } else {
-            std::fs::copy(Path::new(ROOT).join(&rel), to).unwrap();
-        }
-    }
-    fixture
-}
-
 fn read(path: PathBuf) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -155,7 +115,7 @@ fn perturbation_moves_one_last_digit() {
 /// so a few runs cover them all.
 #[test]
 fn every_written_answer_fails_when_one_digit_moves() {
-    let book = copy_of_the_book("book-perturb");
+    let book = Fixture::copy_of_the_book("book-perturb");
     let (report, result) = book.check();
     result.expect("the untouched book passes");
     assert!(
@@ -555,6 +515,12 @@ type Witness = (
 const BOOLEAN_WITNESSES: &[Witness] = &[
     (
         "src/partie1.md",
+        "let t_identity = 1.0;",
+        "let t_identity = 1.5;",
+        &["identity_keeps_p"],
+    ),
+    (
+        "src/partie1.md",
         "let h_exam: Vec<f64> = temperatures.iter().map(|&t| entropy(&power_temperature(&p, t)))",
         "let h_exam: Vec<f64> = temperatures.iter().map(|&t| entropy(&softmax_temperature(&logits, t)))",
         &["exam_entropy_falls"],
@@ -625,14 +591,14 @@ const BOOLEAN_WITNESSES: &[Witness] = &[
     ),
     (
         "src/partie3.md",
-        "unlabelled_loss(&predictions, &sharpen(&averaged, 1.0));",
-        "unlabelled_loss(&predictions, &sharpen(&averaged, t));",
+        "let t_plain = 1.0;",
+        "let t_plain = t;",
         &["uses_consistency"],
     ),
     (
         "src/partie3.md",
-        "let hard_guess = sharpen(&averaged, 0.05);",
-        "let hard_guess = sharpen(&averaged, 0.5);",
+        "let t_hard = 0.05;",
+        "let t_hard = 0.5;",
         &["uses_pseudo_labels"],
     ),
     (
@@ -698,7 +664,7 @@ fn every_checked_boolean_depends_on_a_computation() {
         "witnesses of booleans the book no longer checks: {stale:?}"
     );
 
-    let book = copy_of_the_book("book-booleans");
+    let book = Fixture::copy_of_the_book("book-booleans");
     let files: HashSet<&str> = BOOLEAN_WITNESSES.iter().map(|w| w.0).collect();
     for file in files {
         let source = book.read(file);
@@ -739,4 +705,24 @@ fn every_checked_boolean_depends_on_a_computation() {
             record.file, record.line, record.computed
         );
     }
+}
+
+/// CI runs `check --deny-unchecked`: every number written in an answer or a note of the book
+/// stands under a check or a value (or is marked `{{#n}}` as no result).
+#[test]
+fn every_number_of_the_answers_is_checked() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        .args(["check", "--deny-unchecked", ROOT])
+        .env_remove("GITHUB_ACTIONS")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let coverage = stderr
+        .lines()
+        .find(|l| l.contains("numbers in answers are checked"))
+        .unwrap_or_else(|| panic!("no coverage line: {stderr}"));
+    let (checked, rest) = coverage.split_once(" of ").unwrap();
+    assert_eq!(checked, rest.split(' ').next().unwrap(), "{coverage}");
+    assert!(checked.parse::<usize>().unwrap() > 100, "{coverage}");
 }

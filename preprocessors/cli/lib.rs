@@ -228,6 +228,19 @@ pub fn check(dir: &Path, report_out: &mut Report) -> Result<()> {
     result
 }
 
+/// What `coursebook check` does besides checking.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckOptions<'a> {
+    /// Write a JSON report of every check here.
+    pub json: Option<&'a Path>,
+    /// Write a JUnit XML report here.
+    pub junit: Option<&'a Path>,
+    /// Rewrite each failing written value to the computed one (`--fix`).
+    pub fix: bool,
+    /// Make every number of an answer that no check or value covers an error.
+    pub deny_unchecked: bool,
+}
+
 /// After a successful build or check: the cache keeps what the last builds used, and no more
 /// (see [`common::housekeeping`]). A failure to prune costs disk, not the build.
 fn forget_unused(cache: &Path, started: std::time::SystemTime) {
@@ -252,25 +265,41 @@ pub fn clean(dir: &Path) -> Result<u64> {
 }
 
 /// `coursebook check`: prints the one-line summary and writes the requested reports, whether
-/// the checks hold or not.
-pub fn check_command(dir: &Path, json: Option<&Path>, junit: Option<&Path>) -> Result<()> {
+/// the checks hold or not. With `fix`, rewrites the written values that do not hold.
+pub fn check_command(dir: &Path, options: CheckOptions<'_>) -> Result<()> {
     let mut report = Report::default();
-    let result = check(dir, &mut report);
+    let mut result = check(dir, &mut report);
     let diagnostics = result
         .as_ref()
         .err()
-        .and_then(|e| e.downcast_ref::<Diagnostics>());
-    if let Some(path) = json {
+        .and_then(|e| e.chain().find_map(|e| e.downcast_ref::<Diagnostics>()));
+    if let Some(path) = options.json {
         reports::write_json(path, &report, diagnostics)?;
     }
-    if let Some(path) = junit {
+    if let Some(path) = options.junit {
         reports::write_junit(path, &report, diagnostics)?;
     }
     if report.chapters > 0 {
         eprintln!("{}", report.stats_line());
     }
+    let mut fixed = 0;
+    if options.fix {
+        if let Some(diagnostics) = diagnostics {
+            result = fix(&book_root(dir)?, &report, diagnostics, &mut fixed);
+        }
+    }
+    if let Some(coverage) = coursebook_compute::coverage::summary(&report.numbers) {
+        eprintln!("{coverage}");
+    }
+    if options.deny_unchecked && result.is_ok() {
+        result = deny_unchecked(&book_root(dir)?, &report);
+    }
     match &result {
         // stdout is the diagnostics' in JSON mode.
+        Ok(()) if options.fix && fixed > 0 => eprintln!(
+            "{}; {fixed} rewritten by --fix: run `check` again to verify",
+            report.summary()
+        ),
         Ok(()) if common::emit::format() == common::emit::Format::Json => {
             eprintln!("{}", report.summary())
         }
@@ -279,6 +308,57 @@ pub fn check_command(dir: &Path, json: Option<&Path>, junit: Option<&Path>) -> R
         Err(_) => {}
     }
     result
+}
+
+/// `check --fix`: rewrites the failing answers that can be, prints each change, and returns
+/// what is left: the refusals and every error that was not a fixed answer.
+fn fix(root: &Path, report: &Report, diagnostics: &Diagnostics, fixed: &mut usize) -> Result<()> {
+    use coursebook_compute::fix::{apply, Fix};
+    let (changes, refusals) = apply(root, &report.checks);
+    *fixed = changes.len();
+    for change in &changes {
+        if common::emit::format() == common::emit::Format::Json {
+            eprintln!("{change}");
+        } else {
+            println!("{change}");
+        }
+    }
+    let fixed = |d: &common::Diagnostic| {
+        report.checks.iter().any(|c| {
+            matches!(c.fix, Some(Fix::Replace { .. }))
+                && (c.file.as_str(), c.line, c.column) == (d.path.as_str(), d.line, d.column)
+        })
+    };
+    let mut left: Vec<_> = diagnostics
+        .0
+        .iter()
+        .filter(|d| !fixed(d))
+        .cloned()
+        .collect();
+    left.extend(refusals.0);
+    Diagnostics(left).into_result().map_err(anyhow::Error::new)
+}
+
+/// `check --deny-unchecked`: an error at each number of an answer that no check covers.
+fn deny_unchecked(root: &Path, report: &Report) -> Result<()> {
+    let mut diagnostics = Diagnostics::new();
+    let mut sources = std::collections::HashMap::new();
+    for number in report.numbers.iter().filter(|n| !n.checked) {
+        let source = sources
+            .entry(number.file.clone())
+            .or_insert_with(|| std::fs::read_to_string(root.join(&number.file)).ok());
+        let mut d = common::Diagnostic::error("this number of an answer is not checked")
+            .at_line(&number.file, source.as_deref(), number.line)
+            .note(format!("written: {}", number.text))
+            .note(
+                "put it under a `{{#check NAME = …}}` or a `{{#value NAME}}`, or mark a number \
+                 that is not a result with `{{#n …}}`",
+            );
+        d.column = number.column;
+        d.width = number.text.chars().count();
+        diagnostics.push(d);
+    }
+    diagnostics.into_result().map_err(anyhow::Error::new)
 }
 
 /// Prints `err`: each diagnostic it holds as the front end chose ([`common::emit`]) and a

@@ -64,6 +64,14 @@ enum Command {
         /// rustc-shaped JSON diagnostic a line on stdout, for editors.
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
+        /// Rewrite each written value that does not hold to the computed value, in the form
+        /// written (decimals, separators, `%`, list punctuation), and print each change.
+        #[arg(long)]
+        fix: bool,
+        /// Make every number written in an answer or a note that no `{{#check}}` or
+        /// `{{#value}}` covers an error at its line (mark one that is not a result `{{#n …}}`).
+        #[arg(long)]
+        deny_unchecked: bool,
     },
     /// Empty the book's cache (`target/coursebook/`, or `$COURSEBOOK_CACHE_DIR`), once no build
     /// uses it.
@@ -154,11 +162,19 @@ fn main() -> ExitCode {
             json,
             junit,
             message_format,
+            fix,
+            deny_unchecked,
         } => {
             if message_format == MessageFormat::Json {
                 common::emit::set_format(common::emit::Format::Json);
             }
-            coursebook::check_command(&dir, json.as_deref(), junit.as_deref())
+            let options = coursebook::CheckOptions {
+                json: json.as_deref(),
+                junit: junit.as_deref(),
+                fix,
+                deny_unchecked,
+            };
+            coursebook::check_command(&dir, options)
         }
         Command::Clean { dir } => coursebook::clean(&dir).map(|freed| {
             if !cli.quiet {

@@ -116,6 +116,8 @@ mod tests {
             holds: false,
             problem: Some("the computation gives \u{1b}[2J".into()),
             published_at: None,
+            question: None,
+            fix: None,
         };
         let report = Report {
             checks: vec![record],

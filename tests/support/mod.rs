@@ -57,6 +57,34 @@ impl Fixture {
         )
     }
 
+    /// A copy of the repository's book (book.toml, src/, theme/) in a scratch folder. The
+    /// library stays where it is: book.toml names it by an absolute path in the copy.
+    pub fn copy_of_the_book(name: &str) -> Fixture {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let fixture = Fixture::new(name, &[]);
+        std::fs::create_dir_all(&fixture.root).unwrap();
+        let book_toml = std::fs::read_to_string(root.join("book.toml"))
+            .unwrap()
+            .replace(
+                "library = \"preprocessors/calc\"",
+                &format!("library = {:?}", course_library().display().to_string()),
+            );
+        fixture.write("book.toml", &book_toml);
+        for dir in ["src", "theme"] {
+            for entry in walkdir::WalkDir::new(root.join(dir))
+                .into_iter()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_file())
+            {
+                let rel = entry.path().strip_prefix(root).unwrap();
+                let to = fixture.root.join(rel);
+                std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+                std::fs::copy(entry.path(), to).unwrap();
+            }
+        }
+        fixture
+    }
+
     pub fn path(&self, relative: &str) -> PathBuf {
         self.root.join(relative)
     }

@@ -22,7 +22,7 @@ use std::path::PathBuf;
 
 pub use common::page::{collect, Page};
 
-const DIRECTIVES: &[&str] = &["check", "value", "verification", "figure"];
+const DIRECTIVES: &[&str] = &["check", "value", "verification", "figure", "n"];
 
 /// Evaluates the book's blocks and rewrites every page. Returns the new contents by key.
 pub fn process(
@@ -80,15 +80,23 @@ pub fn process(
             report.chapters += 1;
         }
         rewritten.push((page.key.clone(), rewrite.content));
+        report
+            .numbers
+            .extend(crate::coverage::numbers(&page.file, &page.content));
     }
     for check in &mut report.checks {
         if let Some(map) = maps.iter().find(|m| m.chapter() == check.file) {
             map.relocate_place(&mut check.file, &mut check.line);
         }
     }
+    for number in &mut report.numbers {
+        if let Some(map) = maps.iter().find(|m| m.chapter() == number.file) {
+            map.relocate_place(&mut number.file, &mut number.line);
+        }
+    }
     for index in tables {
         let (key, content) = &mut rewritten[index];
-        let table = render::verification_table(&report.checks, &to_root(key), words);
+        let table = render::verification_table(report, &to_root(key), words);
         *content = put_tables(content, &table);
     }
     crate::finish(LineMap::relocate_all(&maps, diagnostics))?;
@@ -160,6 +168,7 @@ fn rewrite_page(
     }
     let mut has_verification = false;
     let mut checks = 0;
+    let questions = crate::coverage::questions(source);
     for d in &found.directives {
         let at =
             |message: String| Diagnostic::error(message).at(&page.file, source, d.range.clone());
@@ -196,6 +205,8 @@ fn rewrite_page(
                 }
                 Err(message) => diagnostics.push(at(message)),
             },
+            // A number that is not a result (coverage.rs): shown as written.
+            "n" => splicer.replace(d.range.clone(), d.args.to_owned()),
             "verification" => {
                 has_verification = true;
                 splicer.replace(
@@ -231,8 +242,13 @@ fn rewrite_page(
                 checks += 1;
                 match Claim::parse_in(d.args, options.locale) {
                     Ok(claim) => {
-                        let (record, block) =
-                            check(page, source, d.range.clone(), &claim, values, anchor, words);
+                        let at = CheckSite {
+                            range: d.range.clone(),
+                            args: d.args,
+                            anchor,
+                            question: crate::coverage::question_at(&questions, d.range.start),
+                        };
+                        let (record, block) = check(page, source, at, &claim, values, options);
                         if let Some(problem) = &record.problem {
                             diagnostics.push(mismatch(
                                 page,
@@ -263,12 +279,23 @@ fn rewrite_page(
     }
 }
 
+/// Where a check stands in its page.
+struct CheckSite<'a> {
+    range: std::ops::Range<usize>,
+    /// The directive's arguments, as written (`scores[0] = 0,46`).
+    args: &'a str,
+    anchor: String,
+    /// The question above it.
+    question: Option<u32>,
+}
+
 /// Why directive `name` cannot stand at `place`, with a hint: inside a formula only a value
 /// can (as TeX); a figure or the verification table is a block, which a heading or a link's
 /// text cannot hold.
 fn misplaced(name: &str, place: Place) -> Option<(String, &'static str)> {
     match (name, place) {
-        ("value", _) | (_, Place::Text) | ("check", Place::Heading | Place::LinkText) => None,
+        // `{{#n …}}` is the author's own text, marked as no result: it stands anywhere.
+        ("value" | "n", _) | (_, Place::Text) | ("check", Place::Heading | Place::LinkText) => None,
         (_, Place::Math) => Some((
             format!("a {name} cannot stand inside a formula"),
             "help: close the formula before the directive: `$n$ = {{#check n = 82}}`",
@@ -293,12 +320,20 @@ fn is_finite_number(value: &Value) -> bool {
 fn check(
     page: &Page,
     source: &str,
-    range: std::ops::Range<usize>,
+    place: CheckSite<'_>,
     claim: &Claim,
     values: &ChapterValues,
-    anchor: String,
-    words: Words,
+    options: &Options,
 ) -> (CheckRecord, Option<String>) {
+    let CheckSite {
+        range,
+        args,
+        anchor,
+        question,
+    } = place;
+    let words = Words {
+        french: options.french,
+    };
     let (line, column) = common::diagnostic::line_column(source, range.start);
     let rule = Rule::of(&claim.written, claim.tolerance);
     let published = values.get(&claim.path.name);
@@ -314,6 +349,10 @@ fn check(
         claim.text.contains(';') || (!claim.text.starts_with('[') && claim.text.contains(','));
     let decimal = if comma { ',' } else { '.' };
     let digits = max_decimals(&claim.written).map(|d| d as usize + 2);
+    let fix = problem.as_ref().map(|_| {
+        let raw = crate::fix::written_range(args).map_or("", |r| &args[r]);
+        crate::fix::propose(raw, claim, value.as_ref().ok(), options.locale)
+    });
     let record = CheckRecord {
         file: page.file.clone(),
         line,
@@ -327,6 +366,8 @@ fn check(
         holds: problem.is_none(),
         problem,
         published_at: published.map(|p| format!("{}:{}", page.file, p.line)),
+        question,
+        fix,
     };
     (record, published.map(|p| block_anchor(p.block)))
 }

@@ -3,7 +3,8 @@
 //! Everything is inline HTML on one line, with Markdown-significant characters turned into
 //! entities, so it survives inside a paragraph, a list item or a table cell.
 
-use crate::report::CheckRecord;
+use crate::coverage::NumberRecord;
+use crate::report::{CheckRecord, Report};
 use common::html::{escape, escape_data, escape_inline};
 use coursebook_notebook::figure::{Figure, FigureFormat};
 
@@ -104,9 +105,12 @@ pub fn value(text: &str, expression: &str, words: Words) -> String {
     )
 }
 
-/// The verification table: one row per checked answer of the book, linking to it.
-/// `to_root` is the relative path from the page that holds the table to the book's root.
-pub fn verification_table(records: &[CheckRecord], to_root: &str, words: Words) -> String {
+/// The verification table: the checked answers of the book grouped by question, each group
+/// headed by how many of the numbers written in that question's answers are checked; one row
+/// per check, linking to it. `to_root` is the relative path from the page that holds the table
+/// to the book's root. Each cell carries its column's name (`data-label`), so that a narrow
+/// screen can show a row as a small card (theme/coursebook.css).
+pub fn verification_table(report: &Report, to_root: &str, words: Words) -> String {
     let header = [
         words.pick("Where", "Emplacement"),
         words.pick("Value", "Grandeur"),
@@ -119,26 +123,80 @@ pub fn verification_table(records: &[CheckRecord], to_root: &str, words: Words) 
     for h in header {
         html.push_str(&format!("<th scope=\"col\">{h}</th>"));
     }
-    html.push_str("</tr></thead>\n<tbody>\n");
-    for r in records {
-        let status = if r.holds {
-            words.pick("✓ holds", "✓ exacte")
-        } else {
-            words.pick("✗ fails", "✗ fausse")
-        };
+    html.push_str("</tr></thead>\n");
+    for (question, records) in by_question(&report.checks) {
         html.push_str(&format!(
-            "<tr><td><a href=\"{to_root}{page}#{anchor}\">{file}:{line}</a></td><td><code>{expr}</code></td><td>{written}</td><td>{computed}</td><td>{rule}</td><td>{status}</td></tr>\n",
+            "<tbody>\n<tr class=\"cb-verification-group\"><th colspan=\"6\" scope=\"rowgroup\">{}</th></tr>\n",
+            group_title(question, &report.numbers, words)
+        ));
+        for r in records {
+            html.push_str(&row(r, to_root, &header, words));
+        }
+        html.push_str("</tbody>\n");
+    }
+    html.push_str("</table>\n");
+    html
+}
+
+/// The checks grouped by question, in book order (a question's checks are contiguous).
+fn by_question(records: &[CheckRecord]) -> Vec<(Option<u32>, Vec<&CheckRecord>)> {
+    let mut groups: Vec<(Option<u32>, Vec<&CheckRecord>)> = Vec::new();
+    for r in records {
+        match groups.iter_mut().find(|(q, _)| *q == r.question) {
+            Some((_, group)) => group.push(r),
+            None => groups.push((r.question, vec![r])),
+        }
+    }
+    groups
+}
+
+/// « Question 7 · 9 nombres sur 9 vérifiés », or the same for checks outside questions.
+fn group_title(question: Option<u32>, numbers: &[NumberRecord], words: Words) -> String {
+    let name = match question {
+        Some(n) => format!("Question {n}"),
+        None => words
+            .pick("Outside the questions", "Hors des questions")
+            .to_owned(),
+    };
+    let (checked, all) = crate::coverage::of_question(numbers, question);
+    if all == 0 {
+        return name;
+    }
+    let plural = if all > 1 { "s" } else { "" };
+    let coverage = if words.french {
+        format!("{checked} sur {all} nombre{plural} des réponses vérifié{plural}")
+    } else {
+        format!("{checked} of {all} number{plural} in answers checked")
+    };
+    format!("{name} · {coverage}")
+}
+
+fn row(r: &CheckRecord, to_root: &str, header: &[&str; 6], words: Words) -> String {
+    let status = if r.holds {
+        words.pick("✓ holds", "✓ exacte")
+    } else {
+        words.pick("✗ fails", "✗ fausse")
+    };
+    let cells = [
+        format!(
+            "<a href=\"{to_root}{page}#{anchor}\">{file}:{line}</a>",
             page = escape(&r.page),
             anchor = escape(&r.anchor),
-            file = escape_inline(&r.file),
+            // A line may break after each folder of a long path.
+            file = escape_inline(&r.file).replace('/', "/<wbr>"),
             line = r.line,
-            expr = escape_inline(&r.expression),
-            written = escape_inline(&r.written),
-            computed = escape_inline(r.computed.as_deref().unwrap_or("?")),
-            rule = escape_inline(&r.rule),
-        ));
+        ),
+        format!("<code>{}</code>", escape_inline(&r.expression)),
+        escape_inline(&r.written),
+        escape_inline(r.computed.as_deref().unwrap_or("?")),
+        escape_inline(&r.rule),
+        status.to_owned(),
+    ];
+    let mut html = String::from("<tr>");
+    for (label, cell) in header.iter().zip(cells) {
+        html.push_str(&format!("<td data-label=\"{label}\">{cell}</td>"));
     }
-    html.push_str("</tbody>\n</table>\n");
+    html.push_str("</tr>\n");
     html
 }
 
@@ -175,4 +233,76 @@ pub fn figure(figure: &Figure, number: u32, caption: &str, words: Words) -> Stri
     format!(
         "\n\n<figure class=\"cb-figure\" id=\"figure-{number}\">\n{body}\n<figcaption><span class=\"cb-figure-number\">{label} {number}</span>{caption}</figcaption>\n</figure>\n\n"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(question: Option<u32>, expression: &str) -> CheckRecord {
+        CheckRecord {
+            file: "src/partie2.md".into(),
+            line: 3,
+            column: 1,
+            page: "partie2.html".into(),
+            anchor: "cb-check-0".into(),
+            expression: expression.into(),
+            written: "82".into(),
+            computed: Some("82".into()),
+            rule: "arrondi à l’entier écrit".into(),
+            holds: true,
+            problem: None,
+            published_at: None,
+            question,
+            fix: None,
+        }
+    }
+
+    fn number(question: Option<u32>, checked: bool) -> NumberRecord {
+        NumberRecord {
+            file: "src/partie2.md".into(),
+            line: 3,
+            column: 1,
+            text: "82".into(),
+            checked,
+            question,
+        }
+    }
+
+    #[test]
+    fn the_table_groups_checks_by_question_with_their_coverage() {
+        let report = Report {
+            checks: vec![
+                record(Some(6), "total"),
+                record(None, "demo"),
+                record(Some(6), "output"),
+            ],
+            numbers: vec![
+                number(Some(6), true),
+                number(Some(6), false),
+                number(None, true),
+            ],
+            ..Report::default()
+        };
+        let html = verification_table(&report, "../", Words { french: true });
+        let q6 = html
+            .find("Question 6 · 1 sur 2 nombres des réponses vérifiés")
+            .unwrap();
+        let outside = html
+            .find("Hors des questions · 1 sur 1 nombre des réponses vérifié")
+            .unwrap();
+        assert!(q6 < outside, "groups in book order: {html}");
+        assert_eq!(
+            html.matches("<tbody>").count(),
+            2,
+            "one group per question: {html}"
+        );
+        let (total, output) = (
+            html.find(">total<").unwrap(),
+            html.find(">output<").unwrap(),
+        );
+        assert!(q6 < total && total < output && output < outside, "{html}");
+        assert!(html.contains("<td data-label=\"Règle\">"), "{html}");
+        assert!(html.starts_with("<table class=\"cb-verification\">"));
+    }
 }

@@ -27,12 +27,19 @@ pub struct CheckRecord {
     pub problem: Option<String>,
     /// Where the value was published: `src/q7.md:31`.
     pub published_at: Option<String>,
+    /// The question whose text holds the check (`{{#question N}}` above it), if any.
+    pub question: Option<u32>,
+    /// What `check --fix` would write instead, for a check that does not hold.
+    #[serde(skip)]
+    pub fix: Option<crate::fix::Fix>,
 }
 
 /// The record of one build, shared between the preprocessor and the tool that runs it.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
     pub checks: Vec<CheckRecord>,
+    /// Every number written in an answer or a note, checked or not.
+    pub numbers: Vec<crate::coverage::NumberRecord>,
     /// Chapters that hold computations or checks.
     pub chapters: usize,
     #[serde(skip)]

@@ -11,7 +11,7 @@
 //! Spaces (plain, no-break, narrow no-break, thin) separate thousands in both. A number that
 //! mixes the two separators against the book's usage is refused rather than guessed.
 
-use coursebook_notebook::notebook::Integer;
+use coursebook_notebook::notebook::{Integer, Value};
 use std::fmt;
 
 /// What a written answer claims.
@@ -180,6 +180,21 @@ fn parse_list(inner: &str, locale: Locale) -> Result<Written, ParseError> {
 
 /// Splits at `separator` outside nested brackets and quotes, so `[[1, 2], [3, 4]]` has two items.
 fn split_top_level(text: &str, separator: char) -> Vec<&str> {
+    item_ranges(text, separator)
+        .into_iter()
+        .map(|r| &text[r])
+        .collect()
+}
+
+/// The byte ranges of the items of a list's inside (`0,46; 0,17`), untrimmed, split where
+/// [`Written::parse_in`] splits them: at `;` when there is one, else at `,`, outside nested
+/// brackets and quotes.
+pub fn list_item_ranges(inner: &str) -> Vec<std::ops::Range<usize>> {
+    let separator = if inner.contains(';') { ';' } else { ',' };
+    item_ranges(inner, separator)
+}
+
+fn item_ranges(text: &str, separator: char) -> Vec<std::ops::Range<usize>> {
     let mut items = Vec::new();
     let (mut depth, mut in_quotes, mut start) = (0i32, false, 0);
     for (i, c) in text.char_indices() {
@@ -188,13 +203,13 @@ fn split_top_level(text: &str, separator: char) -> Vec<&str> {
             '[' if !in_quotes => depth += 1,
             ']' if !in_quotes => depth -= 1,
             c if c == separator && depth == 0 && !in_quotes => {
-                items.push(&text[start..i]);
+                items.push(start..i);
                 start = i + c.len_utf8();
             }
             _ => {}
         }
     }
-    items.push(&text[start..]);
+    items.push(start..text.len());
     items
 }
 
@@ -322,6 +337,130 @@ fn ungroup(int_part: &str, locale: Locale) -> Option<String> {
             size_ok && g.chars().all(|c| c.is_ascii_digit())
         });
     well_formed.then(|| groups.concat())
+}
+
+/// How a number is written apart from its value: sign, decimal separator, thousands grouping,
+/// number of decimals and `%`. `check --fix` writes a new value in the author's form, so that a
+/// corrected answer reads as the one it replaces (`0,46` becomes `0,52`, not `0.5213`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberForm {
+    /// `−` (U+2212) when the author wrote it, else `-`; `+` is kept on positive values.
+    minus: char,
+    plus: bool,
+    decimal: char,
+    /// The character between groups of thousands, when the author grouped them.
+    group: Option<char>,
+    /// Decimals written after the separator (those of `12,5 %` are 1).
+    fraction: u32,
+    /// What stood between the digits and `%` (`" %"`, `"\u{a0}%"`), when written as a percentage.
+    percent: Option<String>,
+}
+
+impl NumberForm {
+    /// The form of `text`, a written number as [`Written::parse_in`] reads it; `None` for
+    /// anything else.
+    ///
+    /// ```
+    /// use coursebook_notebook::notebook::Value;
+    /// use coursebook_compute::written::{Locale, NumberForm};
+    /// let form = NumberForm::of("−0,46", Locale::French).unwrap();
+    /// assert_eq!(form.render(&Value::Float(-0.5213)).unwrap(), "−0,52");
+    /// let form = NumberForm::of("12\u{a0}300", Locale::French).unwrap();
+    /// assert_eq!(form.render(&Value::Int(45_678.into())).unwrap(), "45\u{a0}678");
+    /// let form = NumberForm::of("46 %", Locale::French).unwrap();
+    /// assert_eq!(form.render(&Value::Float(0.518)).unwrap(), "52 %");
+    /// ```
+    pub fn of(text: &str, locale: Locale) -> Option<NumberForm> {
+        let text = text.trim();
+        let Ok(Written::Number { decimals, .. }) = Written::parse_in(text, locale) else {
+            return None;
+        };
+        let (body, percent) = match text.strip_suffix('%') {
+            Some(rest) => {
+                let digits = rest.trim_end_matches(GROUP_SPACES);
+                (digits, Some(rest[digits.len()..].to_owned()))
+            }
+            None => (text, None),
+        };
+        let minus = if body.starts_with('−') { '−' } else { '-' };
+        let plus = body.starts_with('+');
+        let body = body.trim_start_matches(['-', '+', '−']);
+        let (int, _) = split_decimals(body, locale, text).ok()?;
+        let fraction = decimals - if percent.is_some() { 2 } else { 0 };
+        let decimal = if fraction > 0 {
+            body[int.len()..].chars().next()?
+        } else if locale == Locale::English {
+            '.'
+        } else {
+            ','
+        };
+        let group = int.chars().find(|c| GROUP_SPACES.contains(c) || *c == ',');
+        Some(NumberForm {
+            minus,
+            plus,
+            decimal,
+            group,
+            fraction,
+            percent,
+        })
+    }
+
+    /// `value` written in this form, rounded half away from zero to the decimals written;
+    /// `Err` says why it cannot be (not a number, not finite).
+    pub fn render(&self, value: &Value) -> Result<String, String> {
+        let scale = self.fraction + if self.percent.is_some() { 2 } else { 0 };
+        let (negative, digits) = match value {
+            Value::Float(x) if x.is_finite() => {
+                let rounded = crate::format::round_decimal(*x, scale as usize);
+                let negative = rounded.starts_with('-');
+                (negative, rounded.replace(['-', '.'], ""))
+            }
+            Value::Float(x) => return Err(format!("the computation gives {x}")),
+            Value::Int(n) => (
+                n.is_negative(),
+                format!("{}{}", n.magnitude(), "0".repeat(scale as usize)),
+            ),
+            _ => return Err("the computation is not a number".into()),
+        };
+        let digits = format!("{digits:0>width$}", width = self.fraction as usize + 1);
+        let (int, frac) = digits.split_at(digits.len() - self.fraction as usize);
+        let int = match int.trim_start_matches('0') {
+            "" => "0",
+            trimmed => trimmed,
+        };
+        let mut out = String::new();
+        let zero = !digits.bytes().any(|d| d != b'0');
+        if negative && !zero {
+            out.push(self.minus);
+        } else if self.plus {
+            out.push('+');
+        }
+        out.push_str(&self.grouped(int));
+        if !frac.is_empty() {
+            out.push(self.decimal);
+            out.push_str(frac);
+        }
+        if let Some(space) = &self.percent {
+            out.push_str(space);
+            out.push('%');
+        }
+        Ok(out)
+    }
+
+    /// The integer digits with the author's thousands separator, when there was one.
+    fn grouped(&self, int: &str) -> String {
+        let Some(group) = self.group else {
+            return int.to_owned();
+        };
+        let mut out = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i).is_multiple_of(3) {
+                out.push(group);
+            }
+            out.push(c);
+        }
+        out
+    }
 }
 
 #[cfg(test)]
