@@ -58,9 +58,14 @@ pub fn serve(dir: &Path, dest: Option<&Path>, hostname: &str, port: u16) -> Resu
         let (root, dest, status) = (root.clone(), dest.clone(), status.clone());
         std::thread::spawn(move || watch(&root, &dest, &status));
     }
+    // A thread a request: a browser that is slow to read one response (a prefetch, a page
+    // in a background tab) must not hold back the others, the page being loaded among them.
     for request in server.incoming_requests() {
-        let response = respond(&dest, request.url(), &status);
-        let _ = request.respond(response);
+        let (dest, status) = (dest.clone(), status.clone());
+        std::thread::spawn(move || {
+            let response = respond(&dest, request.url(), &status);
+            let _ = request.respond(response);
+        });
     }
     Ok(())
 }

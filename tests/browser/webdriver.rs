@@ -66,6 +66,10 @@ impl Browser {
             "capabilities": {
                 "alwaysMatch": {
                     "browserName": "chrome",
+                    // `goto` returns once the document is parsed; the tests wait for what they
+                    // need. (Waiting for every subresource let one slow request of a loaded
+                    // machine hold a navigation past the client's patience.)
+                    "pageLoadStrategy": "eager",
                     "goog:chromeOptions": { "binary": chromium, "args": args },
                     "goog:loggingPrefs": { "browser": "ALL" }
                 }
