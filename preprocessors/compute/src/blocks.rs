@@ -74,38 +74,27 @@ fn line_of(source: &str, offset: usize) -> usize {
 
 /// The Markdown that replaces a compute block for the reader: an anchor that checks link to,
 /// then a Rust code block without a playground button (the playground lacks the course
-/// library). A hidden block keeps its code behind mdBook's show-hidden-lines toggle, so the
-/// reader can still see on demand what a checked value came from; one visible comment line,
-/// `hidden_note`, says so (a block of hidden lines alone would show as an empty box).
-pub fn reader_view(source: &str, block: &Block, anchor: &str, hidden_note: &str) -> String {
+/// library).
+///
+/// A hidden block (`rust,compute,hidden`) keeps its whole code in the page, but its anchor
+/// carries the class `cb-hidden`: the theme's stylesheet does not show the code block that
+/// follows such an anchor until the anchor is the page's target, that is until the reader
+/// follows a check's « voir le calcul » link to it. So a hidden block leaves no empty box,
+/// the code behind a value is one click away, and it works without JavaScript.
+pub fn reader_view(source: &str, block: &Block, anchor: &str) -> String {
     let original = &source[block.range.clone()];
     let info_start = block.info_range.start - block.range.start;
     let info_end = block.info_range.end - block.range.start;
     let mut fence = String::new();
     fence.push_str(&original[..info_start]);
     fence.push_str("rust,noplayground");
-    let mut rest = original[info_end..].to_owned();
-    if block.hidden {
-        rest = hide_lines(&rest);
-        if let Some(first_line_end) = rest.find('\n') {
-            rest.insert_str(first_line_end + 1, &format!("// {hidden_note}\n"));
-        }
-    }
-    fence.push_str(&rest);
-    format!("<a id=\"{anchor}\" class=\"cb-block-anchor\"></a>\n\n{fence}")
-}
-
-/// Prefixes every code line (not the fences) with `# `, mdBook's marker for hidden Rust lines.
-fn hide_lines(after_info: &str) -> String {
-    let mut lines: Vec<String> = after_info.split('\n').map(str::to_owned).collect();
-    let last_code = lines.len().saturating_sub(2);
-    for line in lines.iter_mut().take(last_code + 1).skip(1) {
-        let indent = line.len() - line.trim_start().len();
-        if !line.trim().is_empty() {
-            line.insert_str(indent, "# ");
-        }
-    }
-    lines.join("\n")
+    fence.push_str(&original[info_end..]);
+    let class = if block.hidden {
+        "cb-block-anchor cb-hidden"
+    } else {
+        "cb-block-anchor"
+    };
+    format!("<a id=\"{anchor}\" class=\"{class}\"></a>\n\n{fence}")
 }
 
 #[cfg(test)]
@@ -128,16 +117,22 @@ mod tests {
     #[test]
     fn the_reader_sees_a_plain_rust_block_and_hidden_code_stays_reachable() {
         let blocks = find(CHAPTER);
-        let shown = reader_view(CHAPTER, &blocks[0], "cb-block-0", "hidden");
-        assert!(shown.starts_with("<a id=\"cb-block-0\""));
+        let shown = reader_view(CHAPTER, &blocks[0], "cb-block-0");
+        assert!(
+            shown.starts_with("<a id=\"cb-block-0\" class=\"cb-block-anchor\">"),
+            "{shown}"
+        );
         assert!(
             shown.ends_with("```rust,noplayground\nlet a = 1;\npublish!(a);\n```"),
             "{shown}"
         );
-        let hidden = reader_view(CHAPTER, &blocks[1], "cb-block-1", "code hidden");
-        assert!(
-            hidden.contains("```rust,noplayground\n// code hidden\n# let c = 3;\n```"),
-            "{hidden}"
+        // No placeholder comment and no mdBook hidden lines: the whole code follows an anchor
+        // that the stylesheet folds until a link targets it.
+        let hidden = reader_view(CHAPTER, &blocks[1], "cb-block-1");
+        assert_eq!(
+            hidden,
+            "<a id=\"cb-block-1\" class=\"cb-block-anchor cb-hidden\"></a>\n\n\
+             ```rust,noplayground\nlet c = 3;\n```"
         );
     }
 

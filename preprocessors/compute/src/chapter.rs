@@ -6,7 +6,7 @@ use crate::claim::{Claim, Show, ValuePath};
 use crate::compare::{self, Rule};
 use crate::config::Options;
 use crate::engine::{self, ChapterValues, Published};
-use crate::format::format_value;
+use crate::format::{format_value, Style};
 use crate::includes::LineMap;
 use crate::program::ChapterCode;
 use crate::render::{self, Words};
@@ -129,7 +129,7 @@ fn rewrite_page(
     for (b, block) in blocks.iter().enumerate() {
         splicer.replace(
             block.range.clone(),
-            blocks::reader_view(source, block, &block_anchor(b), words.hidden_code()),
+            blocks::reader_view(source, block, &block_anchor(b)),
         );
     }
     let found = scan(source, DIRECTIVES);
@@ -184,7 +184,11 @@ fn rewrite_page(
                 .and_then(|show| lookup(values, &show.path).map(|p| (show, p)))
             {
                 Ok((show, published)) => {
-                    let text = format_value(&published, options.decimal, show.digits);
+                    let text = format_value(
+                        &published,
+                        Style::of_book(options.french, options.decimal),
+                        show.digits,
+                    );
                     splicer.replace(
                         d.range.clone(),
                         render::value(&text, &show.path.to_string(), words),
@@ -197,7 +201,7 @@ fn rewrite_page(
                 checks += 1;
                 match Claim::parse_in(d.args, options.locale) {
                     Ok(claim) => {
-                        let (record, block) =
+                        let (record, block, plain) =
                             check(page, source, d.range.clone(), &claim, values, anchor, words);
                         if let Some(problem) = &record.problem {
                             diagnostics.push(mismatch(
@@ -206,12 +210,14 @@ fn rewrite_page(
                                 d.range.clone(),
                                 &claim,
                                 &record,
+                                plain.as_deref(),
                                 problem,
                             ));
                         }
+                        let suffix = render::word_suffix(&source[d.range.end..]);
                         splicer.replace(
-                            d.range.clone(),
-                            render::check(&record, block.as_deref(), words),
+                            d.range.start..d.range.end + suffix.len(),
+                            render::check(&record, suffix, block.as_deref(), words),
                         );
                         report.checks.push(record);
                     }
@@ -228,7 +234,9 @@ fn rewrite_page(
     }
 }
 
-/// Checks one claim; returns its record and the anchor of the block that published the value.
+/// Checks one claim; returns its record (the computed value as the page shows it), the anchor
+/// of the block that published the value, and the computed value as diagnostics show it
+/// (Rust's digits, without the page's typography).
 fn check(
     page: &Page,
     source: &str,
@@ -237,7 +245,7 @@ fn check(
     values: &ChapterValues,
     anchor: String,
     words: Words,
-) -> (CheckRecord, Option<String>) {
+) -> (CheckRecord, Option<String>, Option<String>) {
     let (line, column) = common::diagnostic::line_column(source, range.start);
     let rule = Rule::of(&claim.written, claim.tolerance);
     let published = values.get(&claim.path.name);
@@ -261,13 +269,19 @@ fn check(
         anchor,
         expression: claim.path.to_string(),
         written: claim.text.clone(),
-        computed: value.ok().map(|v| format_value(&v, decimal, digits)),
+        computed: value
+            .as_ref()
+            .ok()
+            .map(|v| format_value(v, Style::of_book(words.french, decimal), digits)),
         rule: rule.describe(words.french),
         holds: problem.is_none(),
         problem,
         published_at: published.map(|p| format!("{}:{}", page.file, p.line)),
     };
-    (record, published.map(|p| block_anchor(p.block)))
+    let plain = value
+        .ok()
+        .map(|v| format_value(&v, Style::Plain(decimal), digits));
+    (record, published.map(|p| block_anchor(p.block)), plain)
 }
 
 /// The most decimals written in a value, `None` when no number is written.
@@ -286,9 +300,10 @@ fn mismatch(
     range: std::ops::Range<usize>,
     claim: &Claim,
     record: &CheckRecord,
+    computed: Option<&str>,
     problem: &str,
 ) -> Diagnostic {
-    let message = if record.computed.is_some() {
+    let message = if computed.is_some() {
         "the written answer does not match the computation"
     } else {
         "this answer cannot be checked"
@@ -296,7 +311,7 @@ fn mismatch(
     let mut d = Diagnostic::error(message)
         .at(&page.file, source, range)
         .note(format!("written: {}", claim.text));
-    if let Some(computed) = &record.computed {
+    if let Some(computed) = computed {
         d = d.note(format!(
             "computed: {} = {}",
             record.expression,
