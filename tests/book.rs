@@ -32,10 +32,15 @@ fn chapters() -> Vec<String> {
 
 /// A copy of the book (book.toml, src/, theme/) in a scratch folder.
 fn copy_of_the_book(name: &str) -> Fixture {
-    let mut files = vec![(
-        "book.toml".to_string(),
-        read(Path::new(ROOT).join("book.toml")),
-    )];
+    // The library stays where it is: book.toml names it by an absolute path in the copy.
+    let book_toml = read(Path::new(ROOT).join("book.toml")).replace(
+        "library = \"preprocessors/calc\"",
+        &format!(
+            "library = {:?}",
+            support::course_library().display().to_string()
+        ),
+    );
+    let mut files = vec![("book.toml".to_string(), book_toml)];
     for dir in ["src", "theme"] {
         for entry in walkdir::WalkDir::new(Path::new(ROOT).join(dir))
             .into_iter()

@@ -477,7 +477,7 @@ fn serve_shows_a_failed_rebuild_over_the_open_page(browser: &Browser, scratch: &
     // A good build takes the overlay away (the page reloads).
     std::fs::write(book.join("src/ch.md"), &good).unwrap();
     wait_for(
-        &browser,
+        browser,
         "return !document.getElementById('cb-build-error') && document.readyState === 'complete';",
     );
     expect_clean(browser, &format!("http://127.0.0.1:{port}"), "serve");

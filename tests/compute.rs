@@ -320,7 +320,7 @@ fn figures_that_script_or_weigh_too_much_are_refused() {
     let chapter = "# T\n\n```rust,compute\nlet a = Figure::svg(\"<svg onload=alert(1)></svg>\", \"x\");\nlet b = Figure::svg(\"<svg>\".repeat(100_000), \"y\");\nlet c = 3;\npublish!(a, b, c);\n```\n\n{{#figure a}}\n\n{{#figure b}}\n\n{{#figure c}}\n";
     let book = Fixture::chapter("compute-badfigures", chapter);
     let err = book.build().unwrap_err();
-    assert!(err.contains("figure `a` contains a script"), "{err}");
+    assert!(err.contains("figure `a`: not well-formed SVG"), "{err}");
     assert!(
         err.contains("figure `b` weighs 488 KB, above the 300 KB limit"),
         "{err}"
@@ -367,4 +367,66 @@ fn build_closes_with_a_summary_of_what_it_did_and_q_silences_it() {
     assert_eq!(stderr, "", "-q prints nothing on success");
     let (_, _, stderr) = book.run(&["build"], limit);
     assert!(stderr.contains("computations from the cache"), "{stderr}");
+}
+
+/// Files of the compute cache (not its temporary files).
+fn compute_entries(book: &Fixture) -> usize {
+    walkdir::WalkDir::new(book.path("target/coursebook/compute"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
+        .count()
+}
+
+#[test]
+fn the_cache_keeps_the_last_builds_survives_concurrent_builds_and_clean_empties_it() {
+    let book = Fixture::chapter("compute-cache-bounded", Q7);
+    let limit = std::time::Duration::from_secs(300);
+    // Five versions of a block: the cache keeps the entries of the last three builds.
+    for i in 0..5 {
+        let edit = format!("let winner = argmax1(&scores);\nlet _version = {i};");
+        book.write(
+            "src/ch.md",
+            &Q7.replace("let winner = argmax1(&scores);", &edit),
+        );
+        let (code, _, stderr) = book.run(&["build"], limit);
+        assert_eq!(code, Some(0), "{stderr}");
+    }
+    let kept = compute_entries(&book);
+    assert!(
+        (1..=common::housekeeping::KEEP_BUILDS).contains(&kept),
+        "{kept} entries after 5 builds"
+    );
+
+    // Two builds at once on one cache: both succeed, and the cache they leave is whole.
+    book.write("src/ch.md", Q7);
+    let builds: Vec<_> = ["out-a", "out-b"]
+        .iter()
+        .map(|dest| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_coursebook"))
+                .args(["build", "-q", "-d", dest])
+                .current_dir(book.path(""))
+                .env_remove(common::cache::CACHE_DIR_ENV)
+                .output()
+        })
+        .collect::<Vec<_>>();
+    for out in builds {
+        let out = out.unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let (code, _, stderr) = book.run(&["check"], limit);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("from the cache"), "{stderr}");
+
+    // `clean` empties it; the next build computes again.
+    let (code, _, stderr) = book.run(&["clean"], limit);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(compute_entries(&book), 0);
+    let (code, _, stderr) = book.run(&["check"], limit);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("1 compiler invocation"), "{stderr}");
 }

@@ -85,7 +85,13 @@ fn run_case(dir: &Path) -> Result<(), String> {
         }
     }
     for (file, text, present) in &expected.pages {
-        let page = std::fs::read_to_string(book.path("book").join(file)).unwrap_or_default();
+        let page = match page_file(&book.path("book"), file) {
+            Ok(path) => std::fs::read_to_string(path).unwrap_or_default(),
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        };
         if page.contains(text.as_str()) != *present {
             let verb = if *present { "lacks" } else { "has" };
             problems.push(format!("book/{file} {verb} {text:?}"));
@@ -112,6 +118,30 @@ fn run_case(dir: &Path) -> Result<(), String> {
             "{name}:\n  - {}\n--- stderr ---\n{stderr}",
             problems.join("\n  - ")
         ))
+    }
+}
+
+/// The file `book/FILE` of a `page` line; one `*` in the file's name matches any text, for
+/// files that mdBook names with a hash (`searchindex-*.js`), and exactly one file must match.
+fn page_file(book: &Path, file: &str) -> Result<PathBuf, String> {
+    let path = book.join(file);
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let Some((head, tail)) = name.split_once('*') else {
+        return Ok(path);
+    };
+    let folder = path.parent().unwrap();
+    let matches: Vec<PathBuf> = std::fs::read_dir(folder)
+        .map_err(|e| format!("cannot list {}: {e}", folder.display()))?
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.len() >= head.len() + tail.len() && n.starts_with(head) && n.ends_with(tail)
+        })
+        .map(|e| e.path())
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err(format!("book/{file} matches {} files", matches.len())),
     }
 }
 

@@ -8,6 +8,8 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub mod guard;
+pub mod init;
 pub mod interface;
 pub mod logging;
 pub mod output;
@@ -18,6 +20,7 @@ pub mod serve;
 pub mod stages;
 
 use anyhow::{Context, Result};
+use common::housekeeping::{self, CacheLock};
 use common::Diagnostics;
 use coursebook_compute::Report;
 use math::Strictness;
@@ -56,7 +59,7 @@ impl Built {
             let each: Vec<String> = self
                 .editions
                 .iter()
-                .map(|e| format!("{} → {}", e.name, shown(&self.dest.join(&e.name))))
+                .map(|e| format!("{} → {}", e.name(), shown(&self.dest.join(e.name()))))
                 .collect();
             each.join(", ")
         };
@@ -104,7 +107,8 @@ pub enum Paper {
 /// with the PDFs of its editions (see [`pdf`]).
 ///
 /// Every edition is built into a staging folder next to `dest`, which replaces `dest` only
-/// when all of them succeeded: a failed build leaves the previous output as it was.
+/// when all of them succeeded: a failed build leaves the previous output as it was. An output
+/// folder that would replace the book's own files is refused first ([`guard::destination`]).
 pub fn build(dir: &Path, dest: Option<&Path>) -> Result<Built> {
     build_with(dir, dest, BuildOptions::default())
 }
@@ -119,12 +123,13 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
     let started = std::time::Instant::now();
     let root = book_root(dir)?;
     let config = stages::load_config(&root)?;
-    let dest = match dest {
-        Some(d) => absolute(d)?,
-        None => root.join(&config.build.build_dir),
-    };
+    let dest = guard::destination(&root, &config, dest)?;
     let editions = stages::editions(&config)?;
     let staging = output::Staging::new(&dest)?;
+    let cache = common::cache::cache_root(&root);
+    let lock = CacheLock::shared(&cache)
+        .with_context(|| format!("cannot lock the cache {}", cache.display()))?;
+    let wall_started = std::time::SystemTime::now();
     let mut built = Built {
         dest,
         editions,
@@ -136,10 +141,10 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
     if built.editions.is_empty() {
         build_one(&root, None, staging.path(), strictness, &mut built)?;
     } else {
-        for edition in &built.editions.clone() {
-            let out = staging.path().join(&edition.name);
-            common::progress::step("Building", format_args!("the {} edition", edition.name));
-            build_one(&root, Some(edition), &out, strictness, &mut built)?;
+        for edition in built.editions.clone() {
+            let out = staging.path().join(edition.name());
+            common::progress::step("Building", format_args!("the {} edition", edition.name()));
+            build_one(&root, Some(&edition), &out, strictness, &mut built)?;
         }
         if options.paper == Paper::Print {
             pdf::print_editions(staging.path(), &built.editions)?;
@@ -150,6 +155,8 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
         output::write_landing_page(staging.path(), &config, &built.editions, &landing)?;
     }
     staging.commit()?;
+    drop(lock);
+    forget_unused(&cache, wall_started);
     built.elapsed = started.elapsed();
     Ok(built)
 }
@@ -199,13 +206,45 @@ pub fn check(dir: &Path, report_out: &mut Report) -> Result<()> {
     let root = book_root(dir)?;
     let config = stages::load_config(&root)?;
     let editions = stages::editions(&config)?;
+    let cache = common::cache::cache_root(&root);
+    let lock = CacheLock::shared(&cache)
+        .with_context(|| format!("cannot lock the cache {}", cache.display()))?;
+    let wall_started = std::time::SystemTime::now();
     let book = stages::load(&root, editions.first(), None, Strictness::Refusals)?;
     let mut result = book.book.preprocess_book(&stages::CheckOnly).map(|_| ());
     if let (Ok(()), Some(formulas)) = (&result, &book.math) {
         result = formulas.finish().map_err(anyhow::Error::new);
     }
     *report_out = book.take_report();
+    drop(book);
+    drop(lock);
+    if result.is_ok() {
+        forget_unused(&cache, wall_started);
+    }
     result
+}
+
+/// After a successful build or check: the cache keeps what the last builds used, and no more
+/// (see [`common::housekeeping`]). A failure to prune costs disk, not the build.
+fn forget_unused(cache: &Path, started: std::time::SystemTime) {
+    match housekeeping::prune(cache, started) {
+        Ok(p) if p.entries > 0 => common::progress::step(
+            "Pruned",
+            format_args!(
+                "{} unused cache entries ({} KiB)",
+                p.entries,
+                p.bytes / 1024
+            ),
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!("cannot prune the cache {}: {e}", cache.display()),
+    }
+}
+
+/// `coursebook clean`: empties the book's cache, once no build uses it.
+pub fn clean(dir: &Path) -> Result<u64> {
+    let cache = common::cache::cache_root(&book_root(dir)?);
+    housekeeping::clean(&cache).with_context(|| format!("cannot empty {}", cache.display()))
 }
 
 /// `coursebook check`: prints the one-line summary and writes the requested reports, whether

@@ -22,6 +22,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start a new book in DIR: a chapter with checked answers, a formula and a figure, and
+    /// the book's library crate; it builds at once.
+    Init {
+        /// The new book's folder (must not exist, or be empty).
+        dir: PathBuf,
+        /// Add an exam: a question with points, answer and barème; the corrigé and the sujet.
+        #[arg(long)]
+        exam: bool,
+        /// The language of the book.
+        #[arg(long, value_enum, default_value = "en")]
+        language: coursebook::init::Language,
+    },
     /// Build the book (every edition) into its build folder, `book/` by default.
     Build {
         /// The book's root folder, where book.toml is.
@@ -53,6 +65,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
+    /// Empty the book's cache (`target/coursebook/`, or `$COURSEBOOK_CACHE_DIR`), once no build
+    /// uses it.
+    Clean {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Build the book, serve it on localhost, rebuild on change and reload the page.
     Serve {
         #[arg(default_value = ".")]
@@ -66,8 +84,9 @@ enum Command {
     },
     /// Run one stage as an mdBook preprocessor (for the `mdbook` CLI: `command` in book.toml).
     Preprocess {
-        /// The stage: compute, exam, typography, math (or katex).
-        stage: String,
+        /// The stage, named as its book.toml table.
+        #[arg(value_enum)]
+        stage: coursebook::stages::Stage,
         /// `supports RENDERER`, as mdBook asks before running a preprocessor.
         #[arg(trailing_var_arg = true)]
         args: Vec<String>,
@@ -93,6 +112,18 @@ fn main() -> ExitCode {
         std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true"),
     );
     let result = match cli.command {
+        Command::Init {
+            dir,
+            exam,
+            language,
+        } => coursebook::init::init(&dir, coursebook::init::InitOptions { exam, language }).map(
+            |_| {
+                println!(
+                    "Created the book {0}. Build it with `coursebook build {0}`.",
+                    dir.display()
+                )
+            },
+        ),
         Command::Build {
             dir,
             dest_dir,
@@ -129,13 +160,22 @@ fn main() -> ExitCode {
             }
             coursebook::check_command(&dir, json.as_deref(), junit.as_deref())
         }
+        Command::Clean { dir } => coursebook::clean(&dir).map(|freed| {
+            if !cli.quiet {
+                eprintln!(
+                    "{} {} KiB of cache",
+                    coursebook::logging::verb("Removed"),
+                    freed / 1024
+                );
+            }
+        }),
         Command::Serve {
             dir,
             port,
             hostname,
             dest_dir,
         } => coursebook::serve::serve(&dir, dest_dir.as_deref(), &hostname, port),
-        Command::Preprocess { stage, args } => match coursebook::protocol::run(&stage, &args) {
+        Command::Preprocess { stage, args } => match coursebook::protocol::run(stage, &args) {
             Ok(code) => return code,
             Err(e) => Err(e),
         },

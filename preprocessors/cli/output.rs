@@ -124,8 +124,8 @@ pub fn write_landing_page(
     let prose = |text: &str| escape(&typeset(text, french));
     let mut items = String::new();
     for e in editions {
-        let (label, what) = edition_label(&e.name, french);
-        let pdf = format!("{}.pdf", e.name);
+        let (label, what) = edition_label(e.name(), french);
+        let pdf = format!("{}.pdf", e.name());
         let paper = if out.join(&pdf).is_file() {
             format!(" · <a class=\"pdf\" href=\"{}\">PDF (A4)</a>", escape(&pdf))
         } else {
@@ -133,7 +133,7 @@ pub fn write_landing_page(
         };
         items.push_str(&format!(
             "<li><a href=\"{name}/index.html\">{label}</a>{paper}<br><span>{what}</span></li>\n",
-            name = escape(&e.name),
+            name = escape(e.name()),
             label = prose(&label),
             what = prose(what),
         ));
@@ -254,7 +254,7 @@ fn theme_links(out: &Path, editions: &[Edition]) -> String {
         ("css", "general"),
         ("theme", "coursebook"),
     ] {
-        if let Some(file) = asset(out, &edition.name, folder, prefix, ".css") {
+        if let Some(file) = asset(out, edition.name(), folder, prefix, ".css") {
             links.push_str(&format!(
                 "<link rel=\"stylesheet\" href=\"{}\">\n",
                 escape(&file)
@@ -281,14 +281,14 @@ fn asset(out: &Path, edition: &str, folder: &str, prefix: &str, ext: &str) -> Op
 /// so that browsers do not ask the server for a `/favicon.ico` that does not exist.
 fn icon_link(out: &Path, editions: &[Edition]) -> String {
     let find = |edition: &Edition| {
-        let mut names: Vec<String> = fs::read_dir(out.join(&edition.name))
+        let mut names: Vec<String> = fs::read_dir(out.join(edition.name()))
             .ok()?
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| n.starts_with("favicon") && (n.ends_with(".svg") || n.ends_with(".png")))
             .collect();
         names.sort_by_key(|n| !n.ends_with(".svg"));
-        names.first().map(|n| format!("{}/{n}", edition.name))
+        names.first().map(|n| format!("{}/{n}", edition.name()))
     };
     editions
         .iter()

@@ -33,7 +33,7 @@ pub const SKIPPED: &str = "PDFs skipped: Chromium was not found (install it, e.g
 pub fn print_editions(out: &Path, editions: &[Edition]) -> Result<()> {
     let pages: Vec<(&Edition, PathBuf)> = editions
         .iter()
-        .map(|e| (e, out.join(&e.name).join("print.html")))
+        .map(|e| (e, out.join(e.name()).join("print.html")))
         .filter(|(_, html)| html.is_file())
         .collect();
     if pages.is_empty() {
@@ -44,7 +44,7 @@ pub fn print_editions(out: &Path, editions: &[Edition]) -> Result<()> {
         return Ok(());
     };
     for (edition, html) in pages {
-        let pdf = out.join(format!("{}.pdf", edition.name));
+        let pdf = out.join(format!("{}.pdf", edition.name()));
         print(&chromium, &html, &pdf, &std::env::temp_dir())?;
     }
     Ok(())

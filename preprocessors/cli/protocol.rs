@@ -1,6 +1,7 @@
 //! `coursebook preprocess STAGE`: one stage as a command preprocessor of the official `mdbook`
 //! CLI, speaking its protocol (`supports RENDERER`, then the book as JSON on stdin and stdout).
 
+use crate::stages::Stage;
 use anyhow::{bail, Context, Result};
 use coursebook_compute::ComputePreprocessor;
 use exam::ExamPreprocessor;
@@ -10,15 +11,12 @@ use std::process::ExitCode;
 use typography::TypographyPreprocessor;
 
 /// Runs stage `stage` with the protocol's `args`.
-pub fn run(stage: &str, args: &[String]) -> Result<ExitCode> {
+pub fn run(stage: Stage, args: &[String]) -> Result<ExitCode> {
     let preprocessor: Box<dyn Preprocessor> = match stage {
-        "compute" => Box::new(ComputePreprocessor::new()),
-        "exam" => Box::new(ExamPreprocessor::new()),
-        "typography" => Box::new(TypographyPreprocessor),
-        "math" | "katex" => Box::new(MathPreprocessor::new(stage)),
-        other => {
-            bail!("unknown stage `{other}`: expected compute, exam, typography, math or katex")
-        }
+        Stage::Compute => Box::new(ComputePreprocessor::new()),
+        Stage::Exam => Box::new(ExamPreprocessor::new()),
+        Stage::Typography => Box::new(TypographyPreprocessor),
+        Stage::Math | Stage::Katex => Box::new(MathPreprocessor::new(stage.name())),
     };
     match args {
         [] => {}

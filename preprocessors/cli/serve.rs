@@ -4,8 +4,8 @@
 //!
 //! Changes are found by polling the book's files twice a second: no platform watcher to go
 //! wrong on network or container file systems, and a book has few files. The output folder,
-//! `target/` and hidden folders are not watched, so writing the output or a cache never
-//! triggers a rebuild.
+//! `target/` folders (caches, the library's build) and hidden folders are not watched, so
+//! writing the output, a cache or the runtime never triggers a rebuild.
 
 use anyhow::Result;
 use std::path::{Component, Path, PathBuf};
@@ -45,10 +45,7 @@ fn lock(status: &Shared) -> std::sync::MutexGuard<'_, Status> {
 pub fn serve(dir: &Path, dest: Option<&Path>, hostname: &str, port: u16) -> Result<()> {
     let root = std::path::absolute(dir)?;
     let config = crate::stages::load_config(&root)?;
-    let dest = match dest {
-        Some(d) => std::path::absolute(d)?,
-        None => root.join(&config.build.build_dir),
-    };
+    let dest = crate::guard::destination(&root, &config, dest)?;
     let status = Shared::default();
     rebuild(&root, &dest, &status);
     let server = tiny_http::Server::http((hostname, port))
@@ -130,7 +127,9 @@ fn fingerprint(root: &Path, dest: &Path) -> Vec<(PathBuf, u64, Option<SystemTime
         .filter_entry(|e| {
             let path = e.path();
             let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
-            !(hidden || path.starts_with(dest) || path == root.join("target"))
+            // Any `target/`: the book's caches, and the build output of its library's crate.
+            let build_output = e.depth() > 0 && e.file_type().is_dir() && e.file_name() == "target";
+            !(hidden || path.starts_with(dest) || build_output)
         })
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())

@@ -6,7 +6,7 @@
 //! for mdbook-katex (`[preprocessor.katex]`) gets the math stage under that name: it builds
 //! unchanged.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use coursebook_compute::{ComputePreprocessor, Report, SharedReport};
 use exam::ExamPreprocessor;
 use math::{MathPreprocessor, Strictness};
@@ -15,14 +15,40 @@ use mdbook_driver::MDBook;
 use std::path::{Path, PathBuf};
 use typography::TypographyPreprocessor;
 
-/// One edition of an exam book: `corrige` (with answers) or `sujet` (the paper alone).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Edition {
-    pub name: String,
+pub use exam::Edition;
+
+/// A stage of this tool, named as its book.toml table (`[preprocessor.NAME]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Stage {
+    Compute,
+    Exam,
+    Typography,
+    Math,
+    /// The math stage under mdbook-katex's name, for books written for it.
+    Katex,
 }
 
-/// The names of the stages this tool runs in-process.
-pub const STAGES: &[&str] = &["compute", "exam", "typography", "math", "katex"];
+impl Stage {
+    /// Every stage.
+    pub const ALL: [Stage; 5] = [
+        Stage::Compute,
+        Stage::Exam,
+        Stage::Typography,
+        Stage::Math,
+        Stage::Katex,
+    ];
+
+    /// The name of its book.toml table, which is the preprocessor's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Compute => ComputePreprocessor::NAME,
+            Stage::Exam => ExamPreprocessor::NAME,
+            Stage::Typography => TypographyPreprocessor::NAME,
+            Stage::Math => math::NATIVE_NAME,
+            Stage::Katex => math::DROP_IN_NAME,
+        }
+    }
+}
 
 /// Reads book.toml (or mdBook's defaults when there is none) with `MDBOOK_*` overrides.
 pub fn load_config(root: &Path) -> Result<Config> {
@@ -46,16 +72,17 @@ pub fn editions(config: &Config) -> Result<Vec<Edition>> {
         .get::<Vec<String>>("preprocessor.exam.editions")
         .context("book.toml: `preprocessor.exam.editions` must be a list of names")?
         .unwrap_or_else(|| vec!["corrige".into(), "sujet".into()]);
-    for name in &names {
-        if name.is_empty()
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            bail!("book.toml: edition name {name:?} must be a plain folder name");
-        }
-    }
-    Ok(names.into_iter().map(|name| Edition { name }).collect())
+    names
+        .iter()
+        .map(|name| {
+            Edition::parse(name).with_context(|| {
+                format!(
+                    "book.toml: `preprocessor.exam.editions` names {name:?}, which is no edition: \
+                     the editions are \"corrige\" and \"sujet\""
+                )
+            })
+        })
+        .collect()
 }
 
 /// A loaded book with its stages in place.
@@ -94,10 +121,10 @@ pub fn load(
 ) -> Result<LoadedBook> {
     let mut config = load_config(root)?;
     if let Some(edition) = edition {
-        config.set("preprocessor.exam.edition", &edition.name)?;
+        config.set("preprocessor.exam.edition", edition.name())?;
         // Each edition may have its own title (`[preprocessor.exam.title]`).
         if let Some(title) =
-            exam::config::edition_title(&config, &edition.name).map_err(anyhow::Error::msg)?
+            exam::config::edition_title(&config, edition.name()).map_err(anyhow::Error::msg)?
         {
             config.book.title = Some(title);
         }
@@ -108,39 +135,63 @@ pub fn load(
     // mdBook creates the chapters SUMMARY.md lists but src/ lacks; a missing chapter is an
     // error here, and nothing is ever written into src/.
     config.build.create_missing = false;
+    drop_standalone_css(&mut config)?;
     check_encoding(&root.join(&config.book.src))?;
+    crate::guard::chapters_inside_src(root, &config)?;
     schedule_typography(&mut config)?;
     let interface = common::cache::cache_root(root).join("interface-fr");
     crate::interface::prepare(root, &mut config, &interface)?;
-    let present: Vec<String> = STAGES
-        .iter()
-        .filter(|name| config.contains_key(&format!("preprocessor.{name}")))
-        .map(|s| s.to_string())
+    let present: Vec<Stage> = Stage::ALL
+        .into_iter()
+        .filter(|stage| config.contains_key(&format!("preprocessor.{}", stage.name())))
         .collect();
     let mut book = MDBook::load_with_config(root, config)
         .with_context(|| format!("cannot load the book at {}", root.display()))?;
     let report = SharedReport::default();
     let mut math = None;
-    for name in &present {
-        match name.as_str() {
-            "compute" => {
+    for stage in present {
+        match stage {
+            Stage::Compute => {
                 book.with_preprocessor(ComputePreprocessor::with_report(report.clone()));
             }
-            "exam" => {
+            Stage::Exam => {
                 book.with_preprocessor(ExamPreprocessor::new());
             }
-            "typography" => {
+            Stage::Typography => {
                 book.with_preprocessor(TypographyPreprocessor);
             }
-            _ => {
+            Stage::Math | Stage::Katex => {
                 let formulas = math.get_or_insert_with(math::Deferred::new);
                 book.with_preprocessor(
-                    MathPreprocessor::deferred(name, formulas).with_strictness(strictness),
+                    MathPreprocessor::deferred(stage.name(), formulas).with_strictness(strictness),
                 );
             }
         }
     }
     Ok(LoadedBook { book, math, report })
+}
+
+/// Takes the math stage's self-contained stylesheet out of `additional-css`: it is there for
+/// the official CLI, and `coursebook build` links KaTeX's own files from the pages that need
+/// them instead (the math stage does not write it in-process).
+fn drop_standalone_css(config: &mut Config) -> Result<()> {
+    let key = "output.html.additional-css";
+    let Ok(Some(entries)) = config.get::<Vec<String>>(key) else {
+        return Ok(());
+    };
+    let kept: Vec<String> = entries
+        .iter()
+        .filter(|e| {
+            Path::new(e)
+                .file_name()
+                .is_none_or(|n| n != math::assets::STANDALONE_CSS)
+        })
+        .cloned()
+        .collect();
+    if kept.len() != entries.len() {
+        config.set(key, kept)?;
+    }
+    Ok(())
 }
 
 /// A French book gets the typography stage without asking for it: when book.toml has no
@@ -213,5 +264,43 @@ impl mdbook_renderer::Renderer for CheckOnly {
 
     fn render(&self, _ctx: &mdbook_renderer::RenderContext) -> mdbook_driver::errors::Result<()> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod names {
+    use super::*;
+
+    fn config(toml: &str) -> Config {
+        toml.parse().expect("a valid book.toml")
+    }
+
+    #[test]
+    fn an_edition_the_exam_stage_does_not_know_is_refused_with_the_ones_it_does() {
+        let err = editions(&config("[preprocessor.exam]\neditions = [\"prof\"]\n")).unwrap_err();
+        let text = format!("{err:#}");
+        assert!(
+            text.contains("\"prof\"") && text.contains("\"corrige\" and \"sujet\""),
+            "{text}"
+        );
+        let both = editions(&config(
+            "[preprocessor.exam]\neditions = [\"sujet\", \"corrigé\"]\n",
+        ));
+        assert_eq!(both.unwrap(), [Edition::Sujet, Edition::Corrige]);
+        assert!(editions(&config("[book]\n")).unwrap().is_empty());
+    }
+
+    #[test]
+    fn each_stage_is_named_as_its_preprocessor() {
+        let names: Vec<&str> = Stage::ALL.iter().map(|s| s.name()).collect();
+        assert_eq!(names, ["compute", "exam", "typography", "math", "katex"]);
+        for stage in Stage::ALL {
+            let value = clap::ValueEnum::to_possible_value(&stage).unwrap();
+            assert_eq!(
+                value.get_name(),
+                stage.name(),
+                "the CLI's name is book.toml's"
+            );
+        }
     }
 }

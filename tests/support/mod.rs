@@ -10,6 +10,18 @@ pub struct Fixture {
     pub root: PathBuf,
 }
 
+/// The folder of this repository's course library, `preprocessors/calc`.
+pub fn course_library() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("preprocessors/calc")
+}
+
+/// One Cargo target folder (`CARGO_TARGET_DIR`) for the libraries of every scratch book, so
+/// that their dependencies (ndarray, serde, roots) are compiled once, not once per test.
+pub fn shared_library_target() -> (&'static str, std::ffi::OsString) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("book-libraries");
+    ("CARGO_TARGET_DIR", dir.into_os_string())
+}
+
 impl Fixture {
     /// A book made of `files` (path relative to the book root, contents).
     pub fn new(name: &str, files: &[(&str, &str)]) -> Fixture {
@@ -28,12 +40,17 @@ impl Fixture {
         Fixture { root }
     }
 
-    /// A one-chapter book with the compute stage, whose chapter `src/ch.md` is `chapter`.
+    /// A one-chapter book with the compute stage, whose chapter `src/ch.md` is `chapter`; its
+    /// library is this repository's course library (`softmax`, `dot_attention`, …).
     pub fn chapter(name: &str, chapter: &str) -> Fixture {
+        let book_toml = format!(
+            "[book]\ntitle = \"T\"\n\n[preprocessor.compute]\nafter = [\"links\"]\ntimeout = 5\nlibrary = {:?}\n",
+            course_library().display().to_string()
+        );
         Fixture::new(
             name,
             &[
-                ("book.toml", "[book]\ntitle = \"T\"\n\n[preprocessor.compute]\nafter = [\"links\"]\ntimeout = 5\n"),
+                ("book.toml", &book_toml),
                 ("src/SUMMARY.md", "# Summary\n\n- [Chapitre](ch.md)\n"),
                 ("src/ch.md", chapter),
             ],
@@ -114,9 +131,22 @@ impl Fixture {
     /// own `target/coursebook` (whatever `COURSEBOOK_CACHE_DIR` says), killing it after
     /// `limit`. The exit status (`None` when it was killed), stdout and stderr.
     pub fn run(&self, args: &[&str], limit: std::time::Duration) -> (Option<i32>, String, String) {
+        self.run_program(env!("CARGO_BIN_EXE_coursebook"), args, &[], limit)
+    }
+
+    /// Runs `program` as [`Fixture::run`] runs the `coursebook` binary, with `envs` added to
+    /// its environment.
+    pub fn run_program(
+        &self,
+        program: impl AsRef<std::ffi::OsStr>,
+        args: &[&str],
+        envs: &[(&str, std::ffi::OsString)],
+        limit: std::time::Duration,
+    ) -> (Option<i32>, String, String) {
         let out = self.root.with_extension("stdout");
         let err = self.root.with_extension("stderr");
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        let mut child = std::process::Command::new(program)
+            .envs(envs.iter().map(|(k, v)| (k, v)))
             .args(args)
             .current_dir(&self.root)
             .env_remove(common::cache::CACHE_DIR_ENV)

@@ -807,7 +807,7 @@ pub fn architectures(archs: &[Architecture], mask_size: usize, names: bool) -> F
 /// let statement = mixmatch_pipeline(&preds, MIXMATCH_T, false);
 /// let answer = mixmatch_pipeline(&preds, MIXMATCH_T, true);
 /// assert!(!statement.data.contains("minimisation"));
-/// assert!(answer.data.contains("minimisation de l'entropie"));
+/// assert!(answer.data.contains("minimisation de l’entropie"));
 /// ```
 pub fn mixmatch_pipeline(predictions: &[Array1<f64>], t: f64, ideas: bool) -> Figure {
     let k = predictions.len();

@@ -1,8 +1,11 @@
-//! Course computations for the book, and the runtime its embedded blocks run in.
+//! The library of the « IA et Multimédia » book: its computations and its figures.
 //!
-//! Embedded ```` ```rust,compute ```` blocks of a book are compiled against this crate:
-//! everything in [`prelude`] is in scope inside them. The computations are plain functions on
-//! [`ndarray`] arrays so that a teacher can call them in a block exactly as in a unit test.
+//! book.toml names this crate (`[preprocessor.compute] library = "preprocessors/calc"`), so
+//! the compute stage builds it and every ```` ```rust,compute ```` block of the book sees its
+//! public items (`use coursebook_calc::*;`, after the runtime's prelude). The computations are
+//! plain functions on [`ndarray`] arrays so that a teacher can call them in a block exactly as
+//! in a unit test. The runtime (`publish!`, `Value`, `Figure`) is the tool's
+//! `coursebook-notebook` crate; this library only adds the course.
 //!
 //! ```
 //! use coursebook_calc::prelude::*;
@@ -14,10 +17,8 @@ pub mod attention;
 pub mod audio;
 pub mod autoencoder;
 pub mod diagram;
-pub mod figure;
 pub mod images;
 pub mod mixmatch;
-pub mod notebook;
 pub mod params;
 pub mod plot;
 pub mod probability;
@@ -29,7 +30,13 @@ pub mod terms;
 #[cfg(test)]
 mod test_util;
 
-/// What an embedded block sees: ndarray's essentials, the course computations and `publish!`.
+/// The runtime's modules, under the paths the course modules use (`crate::figure::Figure`).
+pub use coursebook_notebook::{figure, notebook};
+
+/// The blocks see the library's public items: the course functions at the root, as below.
+pub use prelude::*;
+
+/// The runtime's prelude and the course computations, for `use coursebook_calc::prelude::*`.
 ///
 /// The computations, by module: [`probability`](mod@crate::probability) (softmax, entropy,
 /// argmax), [`temperature`](mod@crate::temperature) (both temperature conventions),
@@ -39,10 +46,7 @@ mod test_util;
 /// [`autoencoder`](mod@crate::autoencoder) with its image set [`images`](mod@crate::images)
 /// (question 5).
 pub mod prelude {
-    pub use crate::figure::Figure;
-    pub use crate::notebook::{Publish, Value};
-    pub use crate::publish;
-    pub use ndarray::{array, s, Array1, Array2, ArrayView1, ArrayView2, Axis};
+    pub use coursebook_notebook::prelude::*;
 
     pub use crate::attention::{
         attention, attention_weights, causal_mask, causal_self_attention, dot_attention,

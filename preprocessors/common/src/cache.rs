@@ -72,26 +72,41 @@ impl Cache {
     }
 
     /// The bytes stored under `key`, or `None` when there are none (or they cannot be read).
+    /// A hit refreshes the entry's modification time: it was used by this build, and
+    /// [`crate::housekeeping::prune`] keeps it.
     pub fn get(&self, key: &str) -> Option<Vec<u8>> {
-        fs::read(self.path(key)).ok()
+        let path = self.path(key);
+        let bytes = fs::read(&path).ok()?;
+        if let Ok(file) = fs::File::options().write(true).open(&path) {
+            let _ = file.set_modified(std::time::SystemTime::now());
+        }
+        Some(bytes)
     }
 
     /// Stores `bytes` under `key` atomically.
     pub fn put(&self, key: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = self.path(key);
-        let parent = path.parent().expect("an entry path has a parent");
-        fs::create_dir_all(parent)?;
-        let tmp = parent.join(temp_name(key));
-        let written = fs::File::create(&tmp).and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.sync_data()
-        });
-        match written.and_then(|()| fs::rename(&tmp, &path)) {
-            Ok(()) => Ok(()),
-            Err(err) => {
-                let _ = fs::remove_file(&tmp);
-                Err(err)
-            }
+        write_atomically(&self.path(key), bytes)
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place: a
+/// reader sees the old file or the whole new one, never a part.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(parent)?;
+    let base = path
+        .file_name()
+        .map_or("entry".into(), |n| n.to_string_lossy());
+    let tmp = parent.join(temp_name(&base));
+    let written = fs::File::create(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_data()
+    });
+    match written.and_then(|()| fs::rename(&tmp, path)) {
+        Ok(()) => Ok(()),
+        Err(err) => {
+            let _ = fs::remove_file(&tmp);
+            Err(err)
         }
     }
 }

@@ -159,15 +159,16 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{gutter}--> {}", self.location())?;
         }
         if let Some(text) = &self.source_line {
+            let (quoted, column, width) = quote_window(text, self.column, self.width);
             writeln!(f, "{gutter} |")?;
-            writeln!(f, "{} | {text}", self.line)?;
-            if self.column > 0 {
-                let pad: String = text
+            writeln!(f, "{} | {quoted}", self.line)?;
+            if column > 0 {
+                let pad: String = quoted
                     .chars()
-                    .take(self.column - 1)
+                    .take(column - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
-                writeln!(f, "{gutter} | {pad}{}", "^".repeat(self.width))?;
+                writeln!(f, "{gutter} | {pad}{}", "^".repeat(width))?;
             }
         }
         for note in &self.notes {
@@ -175,6 +176,36 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// The most characters of a source line a diagnostic quotes.
+const QUOTE_CHARS: usize = 160;
+
+/// The part of `line` to quote, with the column and width of the underline in it: the whole
+/// line when it is short, else [`QUOTE_CHARS`] characters around `column`, cut ends marked
+/// `…` (a formula of 150 KB on one line is not printed whole, twice).
+fn quote_window(line: &str, column: usize, width: usize) -> (String, usize, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= QUOTE_CHARS {
+        return (line.to_owned(), column, width);
+    }
+    let at = column.saturating_sub(1).min(chars.len());
+    let start = at.saturating_sub(QUOTE_CHARS / 4);
+    let end = (start + QUOTE_CHARS).min(chars.len());
+    let mut quoted = String::new();
+    if start > 0 {
+        quoted.push('…');
+    }
+    quoted.extend(&chars[start..end]);
+    if end < chars.len() {
+        quoted.push('…');
+    }
+    let column = if column == 0 {
+        0
+    } else {
+        at - start + 1 + usize::from(start > 0)
+    };
+    (quoted, column, width.min(end.saturating_sub(at)).max(1))
 }
 
 /// Every problem a stage found in one run, so that one build reports them all.
@@ -248,6 +279,30 @@ mod tests {
     fn a_whole_line_is_underlined_from_its_indent() {
         let d = Diagnostic::error("x").at_line("f.md", Some("a\n    let x = ;\n"), 2);
         assert_eq!((d.line, d.column, d.width), (2, 5, 9));
+    }
+
+    #[test]
+    fn a_long_line_is_quoted_around_the_place_it_points_at() {
+        let source = format!(
+            "{} {{{{#check x = 1}}}} {}\n",
+            "a".repeat(5000),
+            "b".repeat(5000)
+        );
+        let start = source.find("{{").unwrap();
+        let text = Diagnostic::error("x")
+            .at("f.md", &source, start..start + 16)
+            .to_string();
+        assert!(text.len() < 600, "{} bytes quoted", text.len());
+        let quote = text.lines().find(|l| l.starts_with("1 | ")).unwrap();
+        let marks = text.lines().find(|l| l.contains('^')).unwrap();
+        assert!(
+            quote.starts_with("1 | …aaa") && quote.ends_with("bbb…"),
+            "{quote}"
+        );
+        let column = marks.chars().position(|c| c == '^').unwrap();
+        let underlined: String = quote.chars().skip(column).take(16).collect();
+        assert_eq!(underlined, "{{#check x = 1}}", "{text}");
+        assert_eq!(marks.matches('^').count(), 16);
     }
 
     #[test]

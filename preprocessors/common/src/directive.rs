@@ -2,8 +2,9 @@
 //!
 //! Directives are found on the source text, not on parser events: pulldown-cmark splits text
 //! events at `[`, `<` and punctuation, so a directive such as `{{#check s[0] = 0.46}}` may span
-//! several events. The parser is used only to know where code spans and code blocks stand:
-//! a directive inside code is an example for the reader and is left alone.
+//! several events. The parser is used only to know where code spans, code blocks and HTML
+//! comments stand: a directive inside code is an example for the reader, and one inside a
+//! comment is commented out; both are left alone.
 //!
 //! ```
 //! use coursebook_common::directive::scan;
@@ -13,7 +14,7 @@
 //! assert_eq!(found.directives[0].args, "total = 82");
 //! ```
 
-use mdbook_markdown::pulldown_cmark::{Event, Options, Parser, Tag};
+use mdbook_markdown::pulldown_cmark::{Event, Tag};
 use std::ops::Range;
 
 /// One directive found in a source.
@@ -37,9 +38,11 @@ pub struct Scan<'a> {
 }
 
 /// Finds the directives named in `wanted` (a closing directive is named with its slash,
-/// `"/answer"`), outside inline code and code blocks, in source order.
+/// `"/answer"`), outside inline code, code blocks and HTML comments, in source order.
 pub fn scan<'a>(source: &'a str, wanted: &[&str]) -> Scan<'a> {
-    let code = code_ranges(source);
+    let mut code = code_ranges(source);
+    code.extend(comment_ranges(source));
+    code.sort_by_key(|r| (r.start, r.end));
     let mut found = Scan::default();
     let mut from = 0;
     while let Some(pos) = source[from..].find("{{#") {
@@ -75,14 +78,8 @@ pub fn scan<'a>(source: &'a str, wanted: &[&str]) -> Scan<'a> {
 
 /// Byte ranges of code spans and code blocks (fenced or indented), sorted.
 pub fn code_ranges(source: &str) -> Vec<Range<usize>> {
-    let mut options = Options::empty();
-    options.insert(Options::ENABLE_TABLES);
-    options.insert(Options::ENABLE_FOOTNOTES);
-    options.insert(Options::ENABLE_STRIKETHROUGH);
-    options.insert(Options::ENABLE_TASKLISTS);
-    options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
     let mut ranges = Vec::new();
-    for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+    for (event, range) in crate::markdown::parser(source).into_offset_iter() {
         match event {
             Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => ranges.push(range),
             _ => {}
@@ -91,6 +88,29 @@ pub fn code_ranges(source: &str) -> Vec<Range<usize>> {
     ranges
 }
 
+/// Byte ranges of the HTML comments (`<!-- … -->`) that the renderer sees as comments: in
+/// HTML blocks and inline HTML, not in code. One left open runs to the end of its HTML.
+pub fn comment_ranges(source: &str) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    for (event, range) in crate::markdown::parser(source).into_offset_iter() {
+        if !matches!(event, Event::Start(Tag::HtmlBlock) | Event::InlineHtml(_)) {
+            continue;
+        }
+        let html = &source[range.clone()];
+        let mut from = 0;
+        while let Some(open) = html[from..].find("<!--") {
+            let start = from + open;
+            let end = html[start + 4..]
+                .find("-->")
+                .map_or(html.len(), |close| start + 4 + close + 3);
+            ranges.push(range.start + start..range.start + end);
+            from = end;
+        }
+    }
+    ranges
+}
+
+/// Whether `at` lies in one of `ranges`, sorted and disjoint (code and comments never overlap).
 fn inside(ranges: &[Range<usize>], at: usize) -> bool {
     let i = ranges.partition_point(|r| r.end <= at);
     ranges.get(i).is_some_and(|r| r.contains(&at))
@@ -135,6 +155,17 @@ mod tests {
         let found = scan("a {{#check x = 1\n}}", &["check"]);
         assert!(found.directives.is_empty());
         assert_eq!(found.unterminated, vec![(2..16)]);
+    }
+
+    #[test]
+    fn directives_in_html_comments_are_commented_out() {
+        let src = "<!-- {{#check a = 1}} -->\n\nTexte <!-- {{#check b = 2}}\n{{#check g = 7}} --> et {{#check c = 3}}.\n\n<!--\n{{#check d = 4}}\n-->\n\n<div>\n<!-- {{#check e = 5}} -->\n</div>\n\n`<!--` {{#check f = 6}} `-->`\n";
+        let names: Vec<_> = scan(src, &["check"])
+            .directives
+            .iter()
+            .map(|d| d.args)
+            .collect();
+        assert_eq!(names, ["c = 3", "f = 6"]);
     }
 
     #[test]

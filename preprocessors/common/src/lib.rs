@@ -11,8 +11,11 @@ pub mod cache;
 pub mod diagnostic;
 pub mod directive;
 pub mod emit;
+pub mod housekeeping;
 pub mod html;
+pub mod markdown;
 pub mod page;
+pub mod place;
 pub mod progress;
 pub mod splice;
 

@@ -1,7 +1,7 @@
 //! Finding the ```` ```rust,compute ```` blocks of a chapter, and turning them into the code
 //! blocks the reader sees.
 
-use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use std::ops::Range;
 
 /// One embedded computation.
@@ -34,7 +34,7 @@ fn words(info: &str) -> impl Iterator<Item = &str> {
 pub fn find(source: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut current: Option<(Block, bool)> = None;
-    for (event, range) in Parser::new_ext(source, Options::all()).into_offset_iter() {
+    for (event, range) in common::markdown::parser(source).into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_compute(&info) => {
                 let line_end = source[range.start..]
@@ -81,20 +81,47 @@ fn line_of(source: &str, offset: usize) -> usize {
 /// follows such an anchor until the anchor is the page's target, that is until the reader
 /// follows a check's « voir le calcul » link to it. So a hidden block leaves no empty box,
 /// the code behind a value is one click away, and it works without JavaScript.
+///
+/// The block is written anew from its code, each line after the first carrying the prefix of
+/// the block quotes and list items it stands in, so that it stays inside them.
 pub fn reader_view(source: &str, block: &Block, anchor: &str) -> String {
-    let original = &source[block.range.clone()];
-    let info_start = block.info_range.start - block.range.start;
-    let info_end = block.info_range.end - block.range.start;
-    let mut fence = String::new();
-    fence.push_str(&original[..info_start]);
-    fence.push_str("rust,noplayground");
-    fence.push_str(&original[info_end..]);
+    let prefix = common::place::container_prefix(source, block.range.start);
+    let fence = fence_of(&source[block.range.clone()], &block.code);
     let class = if block.hidden {
         "cb-block-anchor cb-hidden"
     } else {
         "cb-block-anchor"
     };
-    format!("<a id=\"{anchor}\" class=\"{class}\"></a>\n\n{fence}")
+    let mut lines = vec![
+        format!("<a id=\"{anchor}\" class=\"{class}\"></a>"),
+        String::new(),
+        format!("{fence}rust,noplayground"),
+    ];
+    lines.extend(block.code.lines().map(str::to_owned));
+    lines.push(fence);
+    let mut view = common::place::continue_lines(&lines.join("\n"), &prefix);
+    if source[..block.range.end].ends_with('\n') {
+        view.push('\n'); // The next line of the source carries its own prefix.
+    }
+    view
+}
+
+/// The fence of a block as written (three or more backticks or tildes), long enough for its
+/// code.
+fn fence_of(original: &str, code: &str) -> String {
+    let mark = original.trim_start().chars().next().unwrap_or('`');
+    let written = original
+        .trim_start()
+        .chars()
+        .take_while(|c| *c == mark)
+        .count();
+    let longest_in_code = code
+        .lines()
+        .map(|l| l.trim_start().chars().take_while(|c| *c == mark).count())
+        .max()
+        .unwrap_or(0);
+    mark.to_string()
+        .repeat(written.max(longest_in_code + 1).max(3))
 }
 
 #[cfg(test)]
@@ -133,6 +160,28 @@ mod tests {
             hidden,
             "<a id=\"cb-block-1\" class=\"cb-block-anchor cb-hidden\"></a>\n\n\
              ```rust,noplayground\nlet c = 3;\n```"
+        );
+    }
+
+    #[test]
+    fn a_block_in_a_quote_or_a_list_item_stays_there() {
+        let quoted = "> Texte.\n>\n> ```rust,compute,hidden\n> let a = 1;\n>\n> publish!(a);\n> ```\n>\n> Fin.\n";
+        let block = &find(quoted)[0];
+        let shown = reader_view(quoted, block, "cb-block-0");
+        let mut page = quoted.to_owned();
+        page.replace_range(block.range.clone(), &shown);
+        assert_eq!(
+            page,
+            "> Texte.\n>\n> <a id=\"cb-block-0\" class=\"cb-block-anchor cb-hidden\"></a>\n>\n> ```rust,noplayground\n> let a = 1;\n>\n> publish!(a);\n> ```\n>\n> Fin.\n"
+        );
+        let listed = "1. Point :\n\n   ```rust,compute\n   let b = 2;\n   ```\n2. Suite.\n";
+        let block = &find(listed)[0];
+        let shown = reader_view(listed, block, "cb-block-1");
+        let mut page = listed.to_owned();
+        page.replace_range(block.range.clone(), &shown);
+        assert_eq!(
+            page,
+            "1. Point :\n\n   <a id=\"cb-block-1\" class=\"cb-block-anchor\"></a>\n\n   ```rust,noplayground\n   let b = 2;\n   ```\n2. Suite.\n"
         );
     }
 

@@ -14,8 +14,9 @@ use crate::report::{CheckRecord, Report};
 use common::cache::Cache;
 use common::directive::scan;
 use common::page::{page_of, to_root};
+use common::place::{container_prefix, continue_lines, Place, Places};
 use common::{Diagnostic, Diagnostics, Splicer};
-use coursebook_calc::notebook::Value;
+use coursebook_notebook::notebook::Value;
 use mdbook_preprocessor::errors::Result;
 use std::path::PathBuf;
 
@@ -88,7 +89,7 @@ pub fn process(
     for index in tables {
         let (key, content) = &mut rewritten[index];
         let table = render::verification_table(&report.checks, &to_root(key), words);
-        *content = content.replace(VERIFICATION_PLACEHOLDER, &table);
+        *content = put_tables(content, &table);
     }
     crate::finish(LineMap::relocate_all(&maps, diagnostics))?;
     // Cached only once every check of the stage held: a failed build leaves the cache alone.
@@ -100,6 +101,20 @@ pub fn process(
 
 /// Stands for the verification table until every page has been checked.
 const VERIFICATION_PLACEHOLDER: &str = "\u{0}coursebook-verification\u{0}";
+
+/// `content` with each placeholder replaced by `table`, every line of which carries the
+/// prefix of the block quote or list item where the placeholder stands.
+fn put_tables(content: &str, table: &str) -> String {
+    let mut out = String::with_capacity(content.len() + table.len());
+    let mut from = 0;
+    for (at, _) in content.match_indices(VERIFICATION_PLACEHOLDER) {
+        out.push_str(&content[from..at]);
+        out.push_str(&continue_lines(table, &container_prefix(content, at)));
+        from = at + VERIFICATION_PLACEHOLDER.len();
+    }
+    out.push_str(&content[from..]);
+    out
+}
 
 struct Rewrite {
     content: String,
@@ -133,6 +148,7 @@ fn rewrite_page(
         );
     }
     let found = scan(source, DIRECTIVES);
+    let places = Places::of(source);
     for range in &found.unterminated {
         diagnostics.push(
             Diagnostic::error("this directive is not closed with `}}` on the same line").at(
@@ -147,6 +163,14 @@ fn rewrite_page(
     for d in &found.directives {
         let at =
             |message: String| Diagnostic::error(message).at(&page.file, source, d.range.clone());
+        let place = places.at(d.range.start);
+        if let Some((message, help)) = misplaced(d.name, place) {
+            diagnostics.push(at(message).note(help));
+            continue;
+        }
+        // A replacement of several lines continues the block quote or list item it is in.
+        let contained =
+            |text: String| continue_lines(&text, &container_prefix(source, d.range.start));
         match d.name {
             "figure" => match figure_args(d.args).and_then(|args| {
                 let figure = match lookup(values, &args.path)? {
@@ -159,7 +183,7 @@ fn rewrite_page(
                         ))
                     }
                 };
-                check_figure(&figure, &args.path)?;
+                let figure = checked_figure(figure, &args.path)?;
                 Ok((args, figure))
             }) {
                 Ok((args, figure)) => {
@@ -167,7 +191,7 @@ fn rewrite_page(
                     *ctx.figures = number;
                     splicer.replace(
                         d.range.clone(),
-                        render::figure(&figure, number, &args.caption, words),
+                        contained(render::figure(&figure, number, &args.caption, words)),
                     );
                 }
                 Err(message) => diagnostics.push(at(message)),
@@ -176,7 +200,7 @@ fn rewrite_page(
                 has_verification = true;
                 splicer.replace(
                     d.range.clone(),
-                    format!("\n\n{VERIFICATION_PLACEHOLDER}\n\n"),
+                    contained(format!("\n\n{VERIFICATION_PLACEHOLDER}\n\n")),
                 );
             }
             "value" => match Show::parse(d.args)
@@ -189,10 +213,20 @@ fn rewrite_page(
                         Style::of_book(options.french, options.decimal),
                         show.digits,
                     );
-                    splicer.replace(
-                        d.range.clone(),
-                        render::value(&text, &show.path.to_string(), words),
-                    );
+                    if place != Place::Math {
+                        splicer.replace(
+                            d.range.clone(),
+                            render::value(&text, &show.path.to_string(), words),
+                        );
+                    } else if is_finite_number(&published) {
+                        splicer.replace(d.range.clone(), render::number_in_math(&text));
+                    } else {
+                        diagnostics.push(at(format!(
+                            "`{}` is {}: only a number can be shown inside a formula",
+                            show.path,
+                            compare::kind(&published)
+                        )));
+                    }
                 }
                 Err(message) => diagnostics.push(at(message)),
             },
@@ -214,11 +248,19 @@ fn rewrite_page(
                                 problem,
                             ));
                         }
-                        let suffix = render::word_suffix(&source[d.range.end..]);
-                        splicer.replace(
-                            d.range.start..d.range.end + suffix.len(),
-                            render::check(&record, suffix, block.as_deref(), words),
-                        );
+                        let (range, shown) = match place {
+                            Place::Heading | Place::LinkText => {
+                                (d.range.clone(), render::check_plain(&record, words))
+                            }
+                            _ => {
+                                let suffix = render::word_suffix(&source[d.range.end..]);
+                                (
+                                    d.range.start..d.range.end + suffix.len(),
+                                    render::check(&record, suffix, block.as_deref(), words),
+                                )
+                            }
+                        };
+                        splicer.replace(range, shown);
                         report.checks.push(record);
                     }
                     Err(e) => diagnostics.push(at(format!("malformed check: {e}"))),
@@ -231,6 +273,32 @@ fn rewrite_page(
         content: splicer.apply(source),
         touched,
         has_verification,
+    }
+}
+
+/// Why directive `name` cannot stand at `place`, with a hint: inside a formula only a value
+/// can (as TeX); a figure or the verification table is a block, which a heading or a link's
+/// text cannot hold.
+fn misplaced(name: &str, place: Place) -> Option<(String, &'static str)> {
+    match (name, place) {
+        ("value", _) | (_, Place::Text) | ("check", Place::Heading | Place::LinkText) => None,
+        (_, Place::Math) => Some((
+            format!("a {name} cannot stand inside a formula"),
+            "help: close the formula before the directive: `$n$ = {{#check n = 82}}`",
+        )),
+        (_, Place::Heading | Place::LinkText) => Some((
+            format!("a {name} cannot stand in a heading or in a link's text"),
+            "help: put it in a paragraph of its own",
+        )),
+    }
+}
+
+/// Whether `value` is a number that can be typeset inside a formula.
+fn is_finite_number(value: &Value) -> bool {
+    match value {
+        Value::Int(_) => true,
+        Value::Float(x) => x.is_finite(),
+        _ => false,
     }
 }
 
@@ -415,9 +483,14 @@ fn figure_args(args: &str) -> Result<FigureArgs, String> {
     })
 }
 
-/// A figure must stay small, and an SVG must not carry scripts: a page shows it inline.
-fn check_figure(figure: &coursebook_calc::figure::Figure, path: &ValuePath) -> Result<(), String> {
-    use coursebook_calc::figure::MAX_FIGURE_BYTES;
+/// A figure must stay small, and an SVG is held to an allow-list (no script, no handler, no
+/// `javascript:`): a page shows it inline. Returns the figure as the page may show it.
+fn checked_figure(
+    figure: coursebook_notebook::figure::Figure,
+    path: &ValuePath,
+) -> Result<coursebook_notebook::figure::Figure, String> {
+    use crate::svg::sanitized_svg;
+    use coursebook_notebook::figure::{FigureFormat, MAX_FIGURE_BYTES};
     if figure.size() > MAX_FIGURE_BYTES {
         return Err(format!(
             "figure `{path}` weighs {} KB, above the {} KB limit",
@@ -425,16 +498,48 @@ fn check_figure(figure: &coursebook_calc::figure::Figure, path: &ValuePath) -> R
             MAX_FIGURE_BYTES / 1024
         ));
     }
-    let lower = figure.data.to_ascii_lowercase();
-    let scripted = lower.contains("<script")
-        || lower.contains("javascript:")
-        || lower
-            .split(|c: char| c.is_whitespace())
-            .any(|w| w.starts_with("on") && w.contains('='));
-    if scripted {
-        return Err(format!(
-            "figure `{path}` contains a script or an event handler, which a page will not run"
-        ));
+    if figure.format == FigureFormat::Png {
+        // Figure's fields are public: a block may build one by hand, not through base64().
+        let base64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=');
+        if !figure.data.chars().all(base64) {
+            return Err(format!(
+                "figure `{path}`: a PNG figure's data is not base64"
+            ));
+        }
+        return Ok(figure);
     }
-    Ok(())
+    let data = sanitized_svg(&figure.data).map_err(|why| format!("figure `{path}`: {why}"))?;
+    Ok(coursebook_notebook::figure::Figure { data, ..figure })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_verification_table_stays_in_its_block_quote() {
+        let content = format!("> Bilan :\n>\n> {VERIFICATION_PLACEHOLDER}\n>\n> Fin.\n");
+        assert_eq!(
+            put_tables(&content, "<table>\n<tr></tr>\n</table>\n"),
+            "> Bilan :\n>\n> <table>\n> <tr></tr>\n> </table>\n>\n>\n> Fin.\n"
+        );
+    }
+
+    #[test]
+    fn blocks_are_refused_where_only_inline_text_fits() {
+        for place in [Place::Text, Place::Heading, Place::LinkText, Place::Math] {
+            assert_eq!(misplaced("value", place), None, "{place:?}");
+        }
+        assert_eq!(misplaced("check", Place::Heading), None);
+        assert_eq!(misplaced("check", Place::LinkText), None);
+        let (message, _) = misplaced("check", Place::Math).unwrap();
+        assert_eq!(message, "a check cannot stand inside a formula");
+        let (message, _) = misplaced("figure", Place::Heading).unwrap();
+        assert_eq!(
+            message,
+            "a figure cannot stand in a heading or in a link's text"
+        );
+        assert!(misplaced("verification", Place::LinkText).is_some());
+        assert_eq!(misplaced("figure", Place::Text), None);
+    }
 }

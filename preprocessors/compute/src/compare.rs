@@ -3,7 +3,7 @@
 use crate::claim::Tolerance;
 use crate::format::{format_value, printable, round_decimal, Style, ROUNDING};
 use crate::written::Written;
-use coursebook_calc::notebook::{Integer, Value};
+use coursebook_notebook::notebook::{Integer, Value};
 
 /// Why a written answer does not hold.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,7 +70,7 @@ impl Rule {
 ///
 /// ```
 /// use coursebook_compute::{claim::Tolerance, compare::compare, written::Written};
-/// use coursebook_calc::notebook::Value;
+/// use coursebook_notebook::notebook::Value;
 /// let w = Written::parse("0.46").unwrap();
 /// assert!(compare(&w, Tolerance::Digits, &Value::Float(0.4640)).is_ok());
 /// assert!(compare(&w, Tolerance::Digits, &Value::Float(0.4650001)).is_err());

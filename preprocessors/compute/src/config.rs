@@ -2,7 +2,7 @@
 
 use crate::written::Locale;
 use mdbook_preprocessor::PreprocessorContext;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The stage's options.
@@ -18,6 +18,9 @@ pub struct Options {
     pub decimal: char,
     /// Whether reader-facing words are French (`book.language` starts with `fr`).
     pub french: bool,
+    /// The book's library (`library`, a path to a Cargo package relative to the book root),
+    /// as the absolute path of its folder. `None`: the blocks see the runtime alone.
+    pub library: Option<PathBuf>,
     /// How written answers write numbers (`book.language`: `,` separates thousands in English).
     pub locale: Locale,
     /// The book's root folder: the computations run there, and read data files from there.
@@ -63,8 +66,50 @@ impl Options {
             compile_timeout: Duration::from_secs_f64(compile_timeout),
             decimal,
             french,
+            library: library(ctx, &key("library"))?,
             locale: Locale::of_language(language),
             root: ctx.root.clone(),
         })
     }
+}
+
+/// Reads `library` and checks that it names a Cargo package, so that a typo is reported
+/// against book.toml rather than by Cargo.
+fn library(ctx: &PreprocessorContext, key: &str) -> Result<Option<PathBuf>, String> {
+    let path = match ctx.config.get::<String>(key) {
+        Ok(None) => return Ok(None),
+        Ok(Some(path)) => path,
+        Err(e) => return Err(format!("book.toml: `{key}`: {e}")),
+    };
+    let package = |base: &Path| {
+        let dir = base.join(&path);
+        match dir.file_name() {
+            Some(name) if name == "Cargo.toml" => dir.parent().map(PathBuf::from).unwrap_or(dir),
+            _ => dir,
+        }
+    };
+    let beside_book = package(&ctx.root);
+    if beside_book.join("Cargo.toml").is_file() {
+        return Ok(Some(beside_book));
+    }
+    // A book copied away from its library (its book.toml and src/ alone, as a test or a
+    // benchmark does) still finds it from the folder the tool runs in, with a warning.
+    let elsewhere = std::env::current_dir()
+        .ok()
+        .map(|cwd| package(&cwd))
+        .filter(|dir| Path::new(&path).is_relative() && dir.join("Cargo.toml").is_file());
+    if let Some(dir) = elsewhere {
+        common::emit::emit(
+            &common::Diagnostic::warning(format!(
+                "`{key}` = {path:?} is not beside the book; using {}",
+                dir.display()
+            ))
+            .in_file("book.toml"),
+        );
+        return Ok(Some(dir));
+    }
+    Err(format!(
+        "book.toml: `{key}` = {path:?} names no Cargo package: there is no {}",
+        beside_book.join("Cargo.toml").display()
+    ))
 }

@@ -5,12 +5,13 @@
 
 use crate::config::Options;
 use crate::format::printable;
+use crate::library::{self, Library};
 use crate::program::{ChapterCode, Program};
 use crate::runner::{self, Ending};
 use crate::toolchain::{self, CompileFailure, CompilerMessage};
 use common::cache::{temp_name, Cache, KeyHasher};
 use common::{Diagnostic, Diagnostics};
-use coursebook_calc::notebook::{Event, Value};
+use coursebook_notebook::notebook::{Event, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -69,7 +70,8 @@ impl Pending {
 
 /// Computes the values of every chapter, in the order of `chapters`.
 ///
-/// `sources` gives each chapter's Markdown, to quote lines in diagnostics.
+/// `sources` gives each chapter's Markdown, to quote lines in diagnostics; `library` is the
+/// folder of the book's library package, if it has one.
 pub fn evaluate(
     chapters: &[ChapterCode],
     sources: &[&str],
@@ -84,8 +86,9 @@ pub fn evaluate(
         });
     }
     check_scopes(chapters, sources)?;
-    let program = Program::generate(chapters);
-    let lib = toolchain::locate_library().map_err(|e| one_error(Diagnostic::error(e)))?;
+    let lib =
+        library::locate(options.library.as_deref()).map_err(|e| one_error(Diagnostic::error(e)))?;
+    let program = Program::generate(chapters, lib.crate_name.as_deref());
     let key = KeyHasher::new()
         .add(&program.source)
         .add(&lib.fingerprint)
@@ -191,7 +194,7 @@ fn compile_and_run(
     program: &Program,
     chapters: &[ChapterCode],
     sources: &[&str],
-    lib: &toolchain::Library,
+    lib: &Library,
     cache: &Cache,
     options: &Options,
     stats: &mut Stats,

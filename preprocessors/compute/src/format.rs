@@ -1,6 +1,6 @@
 //! Showing computed values to the reader, and the one rounding rule that checks share with it.
 
-use coursebook_calc::notebook::Value;
+use coursebook_notebook::notebook::Value;
 
 /// The rounding rule of the checker and of `{{#value … digits=N}}`, in words for messages.
 pub const ROUNDING: &str = "half away from zero";
@@ -59,7 +59,7 @@ pub const MINUS: char = '\u{2212}';
 /// separated by `;` when the decimal separator is a comma, so that `[0,46; 0,17]` reads back.
 ///
 /// ```
-/// use coursebook_calc::notebook::Value;
+/// use coursebook_notebook::notebook::Value;
 /// use coursebook_compute::format::{format_value, Style};
 /// let v = Value::List(vec![Value::Float(-0.2), Value::Float(0.8)]);
 /// assert_eq!(format_value(&v, Style::Plain('.'), None), "[-0.2, 0.8]");

@@ -17,11 +17,13 @@ pub mod config;
 pub mod engine;
 pub mod format;
 pub mod includes;
+pub mod library;
 pub mod program;
 pub mod render;
 pub mod report;
 pub mod runner;
 pub mod scope;
+pub mod svg;
 pub mod toolchain;
 pub mod written;
 

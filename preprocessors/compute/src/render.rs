@@ -4,8 +4,8 @@
 //! entities, so it survives inside a paragraph, a list item or a table cell.
 
 use crate::report::CheckRecord;
-use common::html::{escape, escape_inline};
-use coursebook_calc::figure::{Figure, FigureFormat};
+use common::html::{escape, escape_data, escape_inline};
+use coursebook_notebook::figure::{Figure, FigureFormat};
 
 /// Reader-facing words, in the book's language.
 #[derive(Debug, Clone, Copy)]
@@ -101,6 +101,43 @@ pub fn word_suffix(after: &str) -> &str {
     &after[..end + letters]
 }
 
+/// A checked answer where a link or a tooltip of markup has no place (a heading, whose id
+/// mdBook builds from its text and which it wraps in a link; a link's text): the written
+/// value alone, with the proof as a plain tooltip.
+pub fn check_plain(record: &CheckRecord, words: Words) -> String {
+    let computed = record.computed.as_deref().unwrap_or("?");
+    format!(
+        "<span class=\"cb-check cb-plain\" id=\"{id}\" tabindex=\"0\" title=\"{verified} {expr} = {computed} ({rule})\">{written}</span>",
+        id = escape(&record.anchor),
+        verified = words.pick("checked:", "vérifié :"),
+        expr = escape_inline(&record.expression),
+        computed = escape_inline(computed),
+        rule = escape_inline(&record.rule),
+        written = escape_inline(&record.written),
+    )
+}
+
+/// A number shown by `{{#value}}` inside a formula, as TeX: a decimal comma braced (`0{,}25`)
+/// so that TeX does not space it as punctuation, a digit-group space as `\,`, a minus sign
+/// as `-`.
+///
+/// ```
+/// assert_eq!(coursebook_compute::render::number_in_math("-0,25"), "-0{,}25");
+/// assert_eq!(coursebook_compute::render::number_in_math("30\u{202f}000"), "30\\,000");
+/// ```
+pub fn number_in_math(text: &str) -> String {
+    let mut tex = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            ',' => tex.push_str("{,}"),
+            '\u{2212}' => tex.push('-'),
+            c if c.is_whitespace() => tex.push_str("\\,"),
+            c => tex.push(c),
+        }
+    }
+    tex
+}
+
 /// A value shown by `{{#value}}`: the text, with its origin in a tooltip.
 pub fn value(text: &str, expression: &str, words: Words) -> String {
     format!(
@@ -163,14 +200,14 @@ pub fn figure(figure: &Figure, number: u32, caption: &str, words: Words) -> Stri
                 .collect();
             format!(
                 "<div class=\"cb-figure-svg\" role=\"img\" aria-label=\"{}\">{}</div>",
-                escape(&figure.alt),
+                escape_data(&figure.alt),
                 svg.join("\n")
             )
         }
         FigureFormat::Png => format!(
             "<img src=\"data:image/png;base64,{}\" alt=\"{}\">",
             figure.data,
-            escape(&figure.alt)
+            escape_data(&figure.alt)
         ),
     };
     let label = words.pick("Figure", "Figure");

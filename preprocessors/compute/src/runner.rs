@@ -6,7 +6,7 @@
 //! (`sleep 150` holding the inherited stdout) can neither outlive the build nor keep it waiting
 //! for a pipe to close.
 
-use coursebook_calc::notebook::Event;
+use coursebook_notebook::notebook::Event;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;

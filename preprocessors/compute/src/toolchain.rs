@@ -1,105 +1,22 @@
-//! Compiling the book's program: locating the course library, calling rustc, and mapping
-//! rustc's diagnostics back to the Markdown.
+//! Compiling the book's program: calling rustc, and mapping rustc's diagnostics back to the
+//! Markdown.
 //!
-//! The program links against `coursebook-calc` as Cargo already built it for this workspace
-//! (same profile as the running tool, so nothing is rebuilt), found by asking Cargo for the
-//! library's artifacts: no network is needed once the workspace is built.
-//! Then a single `rustc` invocation compiles every block of the book.
+//! A single `rustc` invocation compiles every block of the book against the runtime and the
+//! book's library, as [`crate::library`] located them.
 
+use crate::library::Library;
 use crate::runner::{bounded, Outcome};
 use serde_json::Value as Json;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
-
-/// The workspace whose `coursebook-calc` the books link against.
-const WORKSPACE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-
-/// The course library as compiled by Cargo, ready to pass to rustc.
-#[derive(Debug, Clone)]
-pub struct Library {
-    pub rlib: PathBuf,
-    /// `target/<profile>/deps`, where the library's own dependencies are.
-    pub deps: PathBuf,
-    /// A hash of the rlib's bytes: part of the cache key, so rebuilding the library with other
-    /// code invalidates cached results.
-    pub fingerprint: String,
-    /// `rustc -vV`: the toolchain, also part of the cache key.
-    pub rustc_version: String,
-}
-
-/// Asks Cargo to build (normally: to find up to date) the course library.
-pub fn locate_library() -> Result<Library, String> {
-    let manifest = Path::new(WORKSPACE).join("Cargo.toml");
-    let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    // No `--offline`: with the workspace's Cargo.lock and its packages already downloaded
-    // Cargo touches no network, and when a package is missing it can still fetch it.
-    cargo.args([
-        "build",
-        "--message-format=json",
-        "-p",
-        "coursebook-calc",
-        "--manifest-path",
-    ]);
-    cargo.arg(&manifest);
-    if !cfg!(debug_assertions) {
-        cargo.arg("--release");
-    }
-    let output = cargo
-        .output()
-        .map_err(|e| format!("cannot run cargo to build the course library: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "cargo could not build the course library (coursebook-calc):\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    let files: Vec<PathBuf> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Json>(line).ok())
-        .filter(|msg| {
-            msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "coursebook_calc"
-        })
-        .flat_map(|msg| msg["filenames"].as_array().cloned().unwrap_or_default())
-        .filter_map(|f| f.as_str().map(PathBuf::from))
-        .collect();
-    // Cargo lists the library copied up to `target/<profile>/` and its metadata in `deps/`;
-    // the `deps/` rlib (named with its hash) is the one that sits with its dependencies.
-    let rlib = files
-        .iter()
-        .filter(|f| f.extension().is_some_and(|e| e == "rmeta"))
-        .map(|f| f.with_extension("rlib"))
-        .find(|f| f.is_file())
-        .or_else(|| {
-            files
-                .iter()
-                .find(|f| f.extension().is_some_and(|e| e == "rlib"))
-                .cloned()
-        })
-        .ok_or("cargo built the course library but reported no .rlib for it")?;
-    let deps = match rlib.parent() {
-        Some(dir) if dir.ends_with("deps") => dir.to_path_buf(),
-        Some(dir) => dir.join("deps"),
-        None => return Err("the course library's .rlib has no folder".into()),
-    };
-    let bytes = std::fs::read(&rlib).map_err(|e| format!("cannot read {}: {e}", rlib.display()))?;
-    Ok(Library {
-        fingerprint: blake3_hex(&bytes),
-        rlib,
-        deps,
-        rustc_version: rustc_version()?,
-    })
-}
-
-fn blake3_hex(bytes: &[u8]) -> String {
-    common::cache::KeyHasher::new().add(bytes).finish()
-}
 
 fn rustc() -> Command {
     Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
 }
 
-fn rustc_version() -> Result<String, String> {
+/// `rustc -vV`: names the toolchain in cache keys.
+pub fn rustc_version() -> Result<String, String> {
     let out = rustc()
         .arg("-vV")
         .output()
@@ -139,12 +56,10 @@ pub fn compile(
     out: &Path,
     timeout: Duration,
 ) -> Result<(), CompileFailure> {
-    let mut extern_arg = std::ffi::OsString::from("coursebook_calc=");
-    extern_arg.push(&lib.rlib);
     let mut dep_arg = std::ffi::OsString::from("dependency=");
     dep_arg.push(&lib.deps);
     let mut command = rustc();
-    // opt-level 0: the blocks are glue around the course library, which Cargo already compiled
+    // opt-level 0: the blocks are glue around the book's library, which Cargo already compiled
     // optimised; optimising the glue tripled the compile time of this book for no gain.
     command
         .args([
@@ -164,8 +79,11 @@ pub fn compile(
             "-A",
             "warnings",
         ])
-        .arg("--extern")
-        .arg(extern_arg)
+        .args(lib.externs.iter().flat_map(|(name, rlib)| {
+            let mut arg = std::ffi::OsString::from(format!("{name}="));
+            arg.push(rlib);
+            ["--extern".into(), arg]
+        }))
         .arg("-L")
         .arg(dep_arg)
         .arg("-o")

@@ -11,7 +11,7 @@
 //! Spaces (plain, no-break, narrow no-break, thin) separate thousands in both. A number that
 //! mixes the two separators against the book's usage is refused rather than guessed.
 
-use coursebook_calc::notebook::Integer;
+use coursebook_notebook::notebook::Integer;
 use std::fmt;
 
 /// What a written answer claims.

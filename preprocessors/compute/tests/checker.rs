@@ -2,10 +2,10 @@
 //! and the same value off by one unit in its last digit fails, whatever the value, the number
 //! of decimals (0 to 6) and the decimal separator; for single numbers, lists and integers.
 
-use coursebook_calc::notebook::Value;
 use coursebook_compute::claim::Tolerance;
 use coursebook_compute::compare::compare;
 use coursebook_compute::written::Written;
+use coursebook_notebook::notebook::Value;
 use proptest::prelude::*;
 
 /// `mantissa × 10^-decimals` written with `separator`, as an author would.

@@ -2,11 +2,11 @@
 //! with no directive of the stage (but other stages' directives, math, code, multi-byte text)
 //! comes out of the stage byte for byte.
 
-use coursebook_calc::notebook::Value;
 use coursebook_compute::claim::{Claim, Show, Tolerance};
 use coursebook_compute::compare::compare;
 use coursebook_compute::written::Written;
 use coursebook_compute::ComputePreprocessor;
+use coursebook_notebook::notebook::Value;
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use mdbook_preprocessor::config::Config;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};

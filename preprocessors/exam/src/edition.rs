@@ -19,11 +19,23 @@ pub enum Edition {
 }
 
 impl Edition {
+    /// Every edition, in the order a book builds them.
+    pub const ALL: [Edition; 2] = [Edition::Corrige, Edition::Sujet];
+
+    /// The edition a book.toml names (`corrige`, also written `corrigé`, or `sujet`).
     pub fn parse(text: &str) -> Option<Edition> {
         match text {
             "corrige" | "corrigé" => Some(Edition::Corrige),
             "sujet" => Some(Edition::Sujet),
             _ => None,
+        }
+    }
+
+    /// Its name in book.toml, and the folder it is built into.
+    pub fn name(self) -> &'static str {
+        match self {
+            Edition::Corrige => "corrige",
+            Edition::Sujet => "sujet",
         }
     }
 }

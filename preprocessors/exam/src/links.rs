@@ -8,7 +8,7 @@ use crate::edition::Edition;
 use crate::only;
 use crate::structure::{Page, PageExam};
 use common::{Diagnostic, Diagnostics};
-use mdbook_markdown::pulldown_cmark::{Event, Options, Parser, Tag};
+use mdbook_markdown::pulldown_cmark::{Event, Tag};
 use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
@@ -27,7 +27,7 @@ pub fn check_sujet(
         .map(|b| b.open.start..b.close.end)
         .collect();
     removed.extend(only::removed(&exam.only, Edition::Sujet));
-    let parser = Parser::new_ext(source, Options::all()).into_offset_iter();
+    let parser = common::markdown::parser(source).into_offset_iter();
     for (event, range) in parser {
         let Event::Start(Tag::Link { dest_url, .. }) = event else {
             continue;

@@ -11,7 +11,7 @@ use crate::rubric::{self, Part};
 use crate::syntax::{self, Points};
 use common::directive::scan;
 use common::{Diagnostic, Diagnostics};
-use mdbook_markdown::pulldown_cmark::{Event, Options, Parser, Tag};
+use mdbook_markdown::pulldown_cmark::{Event, Tag};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -485,10 +485,7 @@ pub fn warn_unanswered(pages: &[Page], exams: &[PageExam], diagnostics: &mut Dia
 
 /// Markdown headings of `source`: start offset and level.
 fn headings(source: &str) -> Vec<(usize, u8)> {
-    let mut options = Options::empty();
-    options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
-    options.insert(Options::ENABLE_TABLES);
-    Parser::new_ext(source, options)
+    common::markdown::parser(source)
         .into_offset_iter()
         .filter_map(|(event, range)| match event {
             Event::Start(Tag::Heading { level, .. }) => Some((range.start, level as u8)),

@@ -19,9 +19,14 @@ const MDBOOK_KEYS: &[&str] = &["command", "before", "after", "renderers", "optio
 /// and `$$` only). They are accepted silently when they hold the default meaning.
 const MDBOOK_KATEX_NOOP_KEYS: &[&str] = &["no-css", "static-css", "include-src", "pre-render"];
 
-/// KaTeX's own default expansion limit; `max-expand` may lower or raise it but never remove it,
-/// so that a recursive macro cannot hang the build.
+/// KaTeX's own default expansion limit; `max-expand` may lower or raise it (up to
+/// [`MAX_EXPAND_BOUND`]) but never remove it, so that a recursive macro cannot hang the build.
 pub const DEFAULT_MAX_EXPAND: i32 = 1000;
+
+/// The most `max-expand` may be: ten times KaTeX's default. Each expansion costs KaTeX some
+/// work, so a recursive macro (`\def\a{\a}\a`) fails in a fraction of a second at this
+/// bound, where `2147483647` would keep the build busy for hours.
+pub const MAX_EXPAND_BOUND: i32 = 10_000;
 
 /// What KaTeX writes: glyphs for the eye, MathML for screen readers, or both (the default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,7 +184,18 @@ impl MathOptions {
                         .as_i64()
                         .filter(|n| *n >= 0)
                         .ok_or_else(|| wrong(key, "a non-negative integer"))?;
-                    options.max_expand = i32::try_from(n).unwrap_or(i32::MAX);
+                    if n > i64::from(MAX_EXPAND_BOUND) {
+                        warnings.push(
+                            Diagnostic::warning(format!(
+                                "`max-expand = {n}` is above the bound of {MAX_EXPAND_BOUND}: \
+                                 KaTeX stops a formula after {MAX_EXPAND_BOUND} macro expansions"
+                            ))
+                            .in_file("book.toml")
+                            .note(format!("in {where_}")),
+                        );
+                    }
+                    options.max_expand = i32::try_from(n.min(i64::from(MAX_EXPAND_BOUND)))
+                        .unwrap_or(MAX_EXPAND_BOUND);
                 }
                 "macros" => {
                     let file = value.as_str().ok_or_else(|| wrong(key, "a file path"))?;
@@ -336,6 +352,23 @@ mod tests {
         assert_eq!(o.error_color, "#ff0000");
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(w[0].message.contains("frobnicate"));
+    }
+
+    #[test]
+    fn max_expand_is_clamped_to_its_bound_with_a_warning() {
+        let t = table(json!({ "max-expand": 2147483647_i64 }));
+        let (o, w) = MathOptions::from_table("math", Some(&t), Path::new(".")).unwrap();
+        assert_eq!(o.max_expand, MAX_EXPAND_BOUND);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(!w[0].is_error());
+        assert!(
+            w[0].message
+                .contains("`max-expand = 2147483647` is above the bound of 10000"),
+            "{w:?}"
+        );
+        let t = table(json!({ "max-expand": MAX_EXPAND_BOUND }));
+        let (o, w) = MathOptions::from_table("math", Some(&t), Path::new(".")).unwrap();
+        assert_eq!((o.max_expand, w.len()), (MAX_EXPAND_BOUND, 0));
     }
 
     #[test]

@@ -9,6 +9,11 @@
 use mdbook_markdown::pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 
+/// The longest formula (its TeX, in bytes) the stage sends to KaTeX. KaTeX's time grows with
+/// the square of a formula's length (30 KB take seconds, 150 KB more than a minute), so a
+/// longer one is refused at its place; a formula that long is better split anyway.
+pub const MAX_FORMULA_BYTES: usize = 16 * 1024;
+
 /// One formula of the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Formula {
@@ -37,17 +42,10 @@ pub struct Scan {
     pub leftovers: Vec<Leftover>,
 }
 
-/// mdBook 0.5's Markdown extensions (see `mdbook_markdown::new_cmark_parser`) plus math, so
-/// that the block structure seen here is the one the HTML renderer builds.
+/// The options of every stage ([`common::markdown`]), so that the block structure seen here
+/// is the one the HTML renderer builds.
 pub fn parser_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_DEFINITION_LIST
-        | Options::ENABLE_GFM
-        | Options::ENABLE_MATH
+    common::markdown::options()
 }
 
 /// Scans `source` for formulas and for text that still holds an unescaped `$`.

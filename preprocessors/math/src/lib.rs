@@ -48,6 +48,12 @@ use render::Job;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// The name of this stage's own book.toml table.
+pub const NATIVE_NAME: &str = "math";
+
+/// The name under which it stands in for mdbook-katex (`[preprocessor.katex]`).
+pub const DROP_IN_NAME: &str = "katex";
+
 /// The cache namespace of this stage.
 pub const CACHE_NAMESPACE: &str = "math";
 
@@ -146,7 +152,14 @@ impl MathPreprocessor {
             for warning in lint::lint(&path, &chapter.content, &scan.formulas, &scan.leftovers) {
                 diagnostics.push(warning);
             }
-            chapters.push((path, scan.formulas));
+            let (formulas, too_long): (Vec<_>, Vec<_>) = scan
+                .formulas
+                .into_iter()
+                .partition(|f| f.tex.len() <= find::MAX_FORMULA_BYTES);
+            for f in too_long {
+                diagnostics.push(too_long_error(&path, &chapter.content, &f));
+            }
+            chapters.push((path, formulas));
         });
 
         // Dedupe across the book, take what the cache has, render the rest.
@@ -296,7 +309,7 @@ impl MathPreprocessor {
                     diagnostics.push(w);
                 }
                 options.throw_on_error = match self.strictness {
-                    Strictness::Configured => options.throw_on_error && self.name != "katex",
+                    Strictness::Configured => options.throw_on_error && self.name != DROP_IN_NAME,
                     Strictness::Refusals | Strictness::Warnings => true,
                 };
                 Some(options)
@@ -410,6 +423,18 @@ impl Splice<'_> {
     }
 }
 
+/// The error for a formula above [`find::MAX_FORMULA_BYTES`], which KaTeX never sees.
+fn too_long_error(path: &str, content: &str, formula: &find::Formula) -> Diagnostic {
+    Diagnostic::error(format!(
+        "this formula is {} KB long, above the limit of {} KB",
+        formula.tex.len().div_ceil(1024),
+        find::MAX_FORMULA_BYTES / 1024
+    ))
+    .at(path, content, formula.range.clone())
+    .note("KaTeX's time grows with the square of a formula's length")
+    .note("help: split it into several formulas")
+}
+
 /// What a formula KaTeX refused becomes: an error at its location, or in lenient mode
 /// (`throw-on-error = false`) a warning and the markup that shows its TeX in red.
 pub(crate) fn refused(
@@ -467,6 +492,31 @@ fn error_markup(tex: &str, message: &str, options: &MathOptions) -> String {
     )
 }
 
+/// For the inline stage (the official CLI): writes the self-contained stylesheet where
+/// `output.html.additional-css` names it, before mdBook's renderer copies it; warns when the
+/// book links no KaTeX stylesheet at all.
+fn provide_standalone_css(ctx: &PreprocessorContext) -> mdbook_preprocessor::errors::Result<()> {
+    let entries = ctx
+        .config
+        .get::<Vec<String>>("output.html.additional-css")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let written = assets::write_standalone_css(&ctx.root, &entries).map_err(|e| {
+        mdbook_preprocessor::errors::Error::msg(format!(
+            "cannot write the KaTeX stylesheet ({}): {e}",
+            assets::STANDALONE_CSS
+        ))
+    })?;
+    if written == 0 {
+        eprintln!(
+            "warning: book.toml links no KaTeX stylesheet: add \"theme/{}\" to `additional-css` under [output.html] (the math stage writes it)",
+            assets::STANDALONE_CSS
+        );
+    }
+    Ok(())
+}
+
 impl Preprocessor for MathPreprocessor {
     fn name(&self) -> &str {
         &self.name
@@ -477,6 +527,9 @@ impl Preprocessor for MathPreprocessor {
         ctx: &PreprocessorContext,
         mut book: Book,
     ) -> mdbook_preprocessor::errors::Result<Book> {
+        if self.deferred.is_none() {
+            provide_standalone_css(ctx)?;
+        }
         self.process(ctx, &mut book)?;
         Ok(book)
     }

@@ -13,19 +13,9 @@ const VERBATIM: &[&str] = &[
     "code", "pre", "kbd", "samp", "math", "svg", "script", "style", "textarea", "cb-math",
 ];
 
-/// The options mdBook's renderer parses with, and math, which it leaves to the math stage.
+/// The options every stage parses with ([`common::markdown`]): mdBook's, and math.
 pub fn options() -> Options {
-    let mut options = Options::empty();
-    options.insert(Options::ENABLE_TABLES);
-    options.insert(Options::ENABLE_FOOTNOTES);
-    options.insert(Options::ENABLE_STRIKETHROUGH);
-    options.insert(Options::ENABLE_TASKLISTS);
-    options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
-    options.insert(Options::ENABLE_SMART_PUNCTUATION);
-    options.insert(Options::ENABLE_DEFINITION_LIST);
-    options.insert(Options::ENABLE_GFM);
-    options.insert(Options::ENABLE_MATH);
-    options
+    common::markdown::options()
 }
 
 /// The prose ranges of `source`, sorted and disjoint.

@@ -2,7 +2,7 @@
 //! no panic, and a number always holds against its own value.
 #![no_main]
 
-use coursebook_calc::notebook::Value;
+use coursebook_notebook::notebook::Value;
 use coursebook_compute::claim::{Claim, Show, Tolerance};
 use coursebook_compute::compare::compare;
 use coursebook_compute::written::Written;

@@ -462,7 +462,7 @@ pub fn leave_block(block: usize) {
 ///
 /// ```no_run
 /// # fn block() -> Result<(), Box<dyn std::error::Error>> {
-/// use coursebook_calc::notebook::read_data;
+/// use coursebook_notebook::notebook::read_data;
 /// let count: i64 = read_data("donnees.txt")?.trim().parse()?;
 /// # Ok(()) }
 /// ```

@@ -1,0 +1,190 @@
+//! Keeping the cache bounded and safe to share between builds.
+//!
+//! Every build holds a shared lock on `<cache root>/.lock` while it reads and writes entries.
+//! When it has finished, it records its start time and prunes the `compute` entries that none
+//! of the last [`KEEP_BUILDS`] builds read or wrote (a read refreshes an entry's modification
+//! time, see [`crate::cache::Cache::get`]). Pruning needs the lock exclusively and only tries:
+//! while another build runs, nothing is deleted. `coursebook clean` waits for the lock and
+//! empties the cache.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// How many recent builds keep their entries.
+pub const KEEP_BUILDS: usize = 3;
+
+/// The namespaces whose entries are pruned: one entry a build, superseded by every edit of a
+/// block. (The math stage keeps its formulas in packs that it merges itself.)
+const PRUNED: &[&str] = &["compute"];
+
+/// A lock on the cache held for as long as the value lives.
+#[derive(Debug)]
+pub struct CacheLock {
+    _file: fs::File,
+}
+
+impl CacheLock {
+    /// The lock a build holds: shared with other builds, exclusive of pruning and cleaning.
+    pub fn shared(root: &Path) -> io::Result<CacheLock> {
+        let file = lock_file(root)?;
+        file.lock_shared()?;
+        Ok(CacheLock { _file: file })
+    }
+
+    /// The lock that pruning and cleaning need; `None` when a build holds the cache.
+    pub fn try_exclusive(root: &Path) -> io::Result<Option<CacheLock>> {
+        let file = lock_file(root)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(CacheLock { _file: file })),
+            Err(fs::TryLockError::WouldBlock) => Ok(None),
+            Err(fs::TryLockError::Error(e)) => Err(e),
+        }
+    }
+}
+
+fn lock_file(root: &Path) -> io::Result<fs::File> {
+    fs::create_dir_all(root)?;
+    fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(root.join(".lock"))
+}
+
+/// What [`prune`] removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pruned {
+    pub entries: usize,
+    pub bytes: u64,
+}
+
+/// Records a finished build that started at `started`, then removes the entries that the last
+/// [`KEEP_BUILDS`] builds did not use. Does nothing while another build holds the cache.
+pub fn prune(root: &Path, started: SystemTime) -> io::Result<Pruned> {
+    let Some(_lock) = CacheLock::try_exclusive(root)? else {
+        return Ok(Pruned::default());
+    };
+    let log = root.join("builds");
+    let mut starts: Vec<u128> = fs::read_to_string(&log)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect();
+    starts.push(millis(started));
+    starts.sort_unstable();
+    let keep_from = starts.len().saturating_sub(KEEP_BUILDS);
+    starts.drain(..keep_from);
+    let text: String = starts.iter().map(|s| format!("{s}\n")).collect();
+    crate::cache::write_atomically(&log, text.as_bytes())?;
+    // Entries older than the oldest build kept. (On a file system with coarse times an entry
+    // of that build may look older and go: a cache miss later, never a wrong value.)
+    let cutoff = UNIX_EPOCH + Duration::from_millis(starts[0] as u64);
+    let mut pruned = Pruned::default();
+    for namespace in PRUNED {
+        for file in files(&root.join(namespace)) {
+            let Ok(meta) = fs::metadata(&file) else {
+                continue;
+            };
+            if meta.modified().is_ok_and(|m| m < cutoff) && fs::remove_file(&file).is_ok() {
+                pruned.entries += 1;
+                pruned.bytes += meta.len();
+            }
+        }
+    }
+    Ok(pruned)
+}
+
+/// Empties the cache at `root`, waiting for the builds that use it. Returns the bytes freed.
+pub fn clean(root: &Path) -> io::Result<u64> {
+    if !root.exists() {
+        return Ok(0);
+    }
+    let file = lock_file(root)?;
+    file.lock()?;
+    let mut freed = 0;
+    for entry in fs::read_dir(root)? {
+        let path = entry?.path();
+        if path.file_name().is_some_and(|n| n == ".lock") {
+            continue;
+        }
+        freed += files(&path)
+            .iter()
+            .filter_map(|f| fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum::<u64>();
+        if path.is_dir() {
+            fs::remove_dir_all(&path)?;
+        } else {
+            fs::remove_file(&path)?;
+        }
+    }
+    Ok(freed)
+}
+
+/// Every file under `dir` (the file itself when `dir` is one).
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return if dir.is_file() {
+            vec![dir.to_path_buf()]
+        } else {
+            Vec::new()
+        };
+    };
+    entries
+        .flatten()
+        .flat_map(|e| {
+            let path = e.path();
+            if path.is_dir() {
+                files(&path)
+            } else {
+                vec![path]
+            }
+        })
+        .collect()
+}
+
+fn millis(time: SystemTime) -> u128 {
+    time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cache::Cache;
+
+    #[test]
+    fn only_the_entries_of_the_last_builds_are_kept_and_never_under_a_running_build() {
+        let root = std::env::temp_dir().join(format!("cb-prune-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let cache = Cache::new(&root, "compute");
+        let old = SystemTime::now() - Duration::from_secs(3600);
+        cache.put("aa-old", b"old").unwrap();
+        let entry = root.join("compute/aa/aa-old");
+        fs::File::options()
+            .write(true)
+            .open(&entry)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        // A build is running: nothing goes.
+        let running = CacheLock::shared(&root).unwrap();
+        assert_eq!(prune(&root, SystemTime::now()).unwrap(), Pruned::default());
+        assert!(entry.exists());
+        drop(running);
+        // Three builds later, the entry none of them used goes; the one they read stays.
+        cache.put("bb-new", b"new").unwrap();
+        for _ in 0..KEEP_BUILDS {
+            let started = SystemTime::now();
+            std::thread::sleep(Duration::from_millis(5));
+            assert!(cache.get("bb-new").is_some());
+            prune(&root, started).unwrap();
+        }
+        assert!(!entry.exists());
+        assert_eq!(cache.get("bb-new").as_deref(), Some(&b"new"[..]));
+        assert!(clean(&root).unwrap() > 0);
+        assert_eq!(cache.get("bb-new"), None);
+        fs::remove_dir_all(root).unwrap();
+    }
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Scale benchmark (issue « A 500-chapter book »): how the tool's cost grows with the size of a
+# book. Rerunnable; every figure of one run comes from the same machine state.
+#
+#   tests/bench/scale.sh [SIZES...]      (default: 50 150 500)
+#
+# For each size, a synthetic book (tests/bench/synth.sh) is timed with GNU time (wall seconds,
+# peak RSS), HTML only (--no-pdf):
+#   cold check, cold build, warm build  the cache emptied first, then kept
+#   prose edit / block edit             one chapter's sentence / one block changed, then build
+#   check after block edit              the author's loop
+#   serve rebuild                       `serve` running: a chapter saved, until the new page is served
+#   plain mdBook                        the same book without any coursebook stage (the floor)
+# Then the ratios: warm build against plain mdBook, and each column at the largest size against
+# the smallest.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+sizes=("$@")
+((${#sizes[@]})) || sizes=(50 150 500)
+cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
+bin="$repo/target/release/coursebook"
+scratch="$(mktemp -d)"
+serve_pid=""
+trap '[[ -n "$serve_pid" ]] && kill "$serve_pid" 2>/dev/null; rm -rf "$scratch"' EXIT
+
+# measure NAME DIR ARGS...: runs the tool, records "seconds peak-MiB" under NAME.
+measure() {
+  local name="$1" dir="$2"
+  shift 2
+  /usr/bin/time -o "$scratch/time" -f '%e %M' "$bin" "$@" -q >/dev/null 2>"$scratch/err" || {
+    echo "failed: $name ($dir)" >&2
+    cat "$scratch/err" >&2
+    exit 1
+  }
+  read -r secs kib <"$scratch/time"
+  printf '%s %s %s\n' "$name" "$secs" "$((kib / 1024))" >>"$scratch/results"
+}
+
+# serve_rebuild SIZE DIR: seconds from saving a chapter to `serve` having the new build.
+serve_rebuild() {
+  local dir="$2" port status before t0 t1
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  (cd "$dir" && exec "$bin" serve -q -p "$port" >/dev/null 2>&1) &
+  serve_pid=$!
+  until status=$(curl -sf "http://127.0.0.1:$port/__coursebook/status") && [[ "$status" == *'"version":1'* ]]; do sleep 0.1; done
+  before="$status"
+  t0=$(date +%s.%N)
+  printf '\nSaved again.\n' >>"$dir/src/ch001.md"
+  until status=$(curl -sf "http://127.0.0.1:$port/__coursebook/status") && [[ "$status" != "$before" ]]; do sleep 0.05; done
+  t1=$(date +%s.%N)
+  kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=""
+  printf 'serve-rebuild %s -\n' "$(python3 -c "print(round($t1 - $t0, 2))")" >>"$scratch/results"
+}
+
+for n in "${sizes[@]}"; do
+  book="$scratch/book-$n" plain="$scratch/plain-$n"
+  "$repo/tests/bench/synth.sh" "$n" "$book"
+  "$repo/tests/bench/synth.sh" "$n" "$plain" --plain
+  export COURSEBOOK_CACHE_DIR="$scratch/cache-$n"
+  : >"$scratch/results"
+  rm -rf "$COURSEBOOK_CACHE_DIR"
+  measure cold-check "$book" check "$book"
+  rm -rf "$COURSEBOOK_CACHE_DIR"
+  measure cold-build "$book" build "$book" --no-pdf
+  measure warm-build "$book" build "$book" --no-pdf
+  middle="$book/src/ch$(printf '%03d' $((n / 2))).md"
+  printf '\nOne more sentence of prose.\n' >>"$middle"
+  measure prose-edit "$book" build "$book" --no-pdf
+  sed -i 's/let twice = 2 \* a;/let twice = a + a;/' "$middle"
+  measure block-edit-check "$book" check "$book"
+  sed -i 's/let twice = a + a;/let twice = a * 2;/' "$middle"
+  measure block-edit-build "$book" build "$book" --no-pdf
+  serve_rebuild "$n" "$book"
+  measure plain-mdbook "$plain" build "$plain" --no-pdf
+  measure plain-mdbook-warm "$plain" build "$plain" --no-pdf
+  cp "$scratch/results" "$scratch/results-$n"
+done
+
+echo
+printf '%-18s' column
+for n in "${sizes[@]}"; do printf '%16s' "$n chapters"; done
+echo
+for column in cold-check cold-build warm-build prose-edit block-edit-check block-edit-build serve-rebuild plain-mdbook plain-mdbook-warm; do
+  printf '%-18s' "$column"
+  for n in "${sizes[@]}"; do
+    read -r _ secs mib < <(grep "^$column " "$scratch/results-$n")
+    if [[ "$mib" == - ]]; then printf '%16s' "$secs s"; else printf '%16s' "$secs s $mib MiB"; fi
+  done
+  echo
+done
+echo
+first="${sizes[0]}" last="${sizes[${#sizes[@]} - 1]}"
+for n in "${sizes[@]}"; do
+  warm=$(grep '^warm-build ' "$scratch/results-$n" | cut -d' ' -f2)
+  floor=$(grep '^plain-mdbook-warm ' "$scratch/results-$n" | cut -d' ' -f2)
+  printf 'warm build / plain mdBook at %s chapters: %s\n' "$n" "$(python3 -c "print(round($warm / $floor, 2))")"
+done
+if [[ "$first" != "$last" ]]; then
+  for column in cold-check cold-build warm-build prose-edit block-edit-check block-edit-build serve-rebuild plain-mdbook; do
+    a=$(grep "^$column " "$scratch/results-$first" | cut -d' ' -f2)
+    b=$(grep "^$column " "$scratch/results-$last" | cut -d' ' -f2)
+    printf '%-18s %s chapters / %s chapters: %s×\n' "$column" "$last" "$first" "$(python3 -c "print(round($b / max($a, 0.01), 1))")"
+  done
+fi
