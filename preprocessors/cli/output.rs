@@ -127,7 +127,10 @@ pub fn write_landing_page(
         let (label, what) = edition_label(e.name(), french);
         let pdf = format!("{}.pdf", e.name());
         let paper = if out.join(&pdf).is_file() {
-            format!(" · <a class=\"pdf\" href=\"{}\">PDF (A4)</a>", escape(&pdf))
+            format!(
+                " · <a class=\"cb-pdf\" href=\"{}\">PDF (A4)</a>",
+                escape(&pdf)
+            )
         } else {
             String::new()
         };
@@ -171,7 +174,7 @@ pub fn write_landing_page(
 <script>if(window.matchMedia&&matchMedia('(prefers-color-scheme: dark)').matches){{document.documentElement.className='{dark}';}}</script>\n\
 <style>main.cb-landing{{max-width:42em;margin:2em auto;padding:0 1em;line-height:1.5}}\
 .cb-landing ul.cb-editions{{list-style:none;padding:0}}.cb-editions li{{margin:1em 0}}\
-.cb-editions a{{font-size:1.25em}}.cb-editions a.pdf{{font-size:1em}}.cb-editions span{{opacity:.8}}\
+.cb-editions a{{font-size:1.25em}}.cb-editions .cb-pdf{{font-size:1em}}.cb-editions span{{opacity:.8}}\
 .cb-landing-checks{{color:var(--blockquote-tip-color,var(--links))}}</style>\n</head>\n<body>\n<main class=\"cb-landing content\">\n\
 <h1>{title}</h1>\n{description}{header}<ul class=\"cb-editions\">\n{items}</ul>\n{checked}</main>\n</body>\n</html>\n",
         lang = escape(lang),
