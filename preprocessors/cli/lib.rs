@@ -153,7 +153,10 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
         if options.paper == Paper::Print {
             pdf::print_editions(staging.path(), &built.editions)?;
         }
-        output::write_landing_page(staging.path(), &config, &built.editions)?;
+        let landing = output::Landing {
+            checked_answers: built.report.checks.len(),
+        };
+        output::write_landing_page(staging.path(), &config, &built.editions, &landing)?;
     }
     staging.commit()?;
     drop(lock);

@@ -99,9 +99,21 @@ impl Drop for Staging {
     }
 }
 
-/// Writes `index.html` at the output root: the book's title and a link to each edition, and
-/// to its PDF when one was printed.
-pub fn write_landing_page(out: &Path, config: &Config, editions: &[Edition]) -> Result<()> {
+/// What the landing page says besides the editions: the number of answers the build checked.
+pub struct Landing {
+    pub checked_answers: usize,
+}
+
+/// Writes `index.html` at the output root: a page in the book's theme (mdBook's stylesheets,
+/// taken from the first edition) with the book's title and description, the exam's header
+/// (`[preprocessor.exam]`'s course, duration and instructions), a line for each edition with
+/// its PDF when one was printed, and how many answers the build checked.
+pub fn write_landing_page(
+    out: &Path,
+    config: &Config,
+    editions: &[Edition],
+    landing: &Landing,
+) -> Result<()> {
     let french = config
         .book
         .language
@@ -109,35 +121,163 @@ pub fn write_landing_page(out: &Path, config: &Config, editions: &[Edition]) -> 
         .is_some_and(|l| l.starts_with("fr"));
     let lang = config.book.language.as_deref().unwrap_or("en");
     let title = config.book.title.as_deref().unwrap_or("Book");
+    let prose = |text: &str| escape(&typeset(text, french));
     let mut items = String::new();
     for e in editions {
         let (label, what) = edition_label(e.name(), french);
         let pdf = format!("{}.pdf", e.name());
         let paper = if out.join(&pdf).is_file() {
-            format!(" · <a class=\"pdf\" href=\"{}\">PDF (A4)</a>", escape(&pdf))
+            format!(
+                " · <a class=\"cb-pdf\" href=\"{}\">PDF (A4)</a>",
+                escape(&pdf)
+            )
         } else {
             String::new()
         };
         items.push_str(&format!(
             "<li><a href=\"{name}/index.html\">{label}</a>{paper}<br><span>{what}</span></li>\n",
             name = escape(e.name()),
-            label = escape(&label),
-            what = escape(what),
+            label = prose(&label),
+            what = prose(what),
         ));
     }
+    let description = config
+        .book
+        .description
+        .as_deref()
+        .map(|d| format!("<p class=\"cb-landing-description\">{}</p>\n", prose(d)))
+        .unwrap_or_default();
+    let checked = match (landing.checked_answers, french) {
+        (0, _) => String::new(),
+        (n, true) => format!(
+            "<p class=\"cb-landing-checks\">✓ {n} réponse{s} chiffrée{s} vérifiée{s} par le calcul à la construction.</p>\n",
+            s = if n > 1 { "s" } else { "" }
+        ),
+        (n, false) => format!(
+            "<p class=\"cb-landing-checks\">✓ {n} answer{s} checked against the computation at build time.</p>\n",
+            s = if n > 1 { "s" } else { "" }
+        ),
+    };
+    let theme = config
+        .get::<String>("output.html.default-theme")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| "light".into());
+    let dark = config
+        .get::<String>("output.html.preferred-dark-theme")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| "navy".into());
     let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n{icon}\
-<style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#222;background:#fff}}\
-@media (prefers-color-scheme:dark){{body{{color:#ddd;background:#1d1f21}}a{{color:#8ab4f8}}}}\
-li{{margin:1rem 0}}a{{font-size:1.25rem}}span{{opacity:.8}}</style>\n</head>\n<body>\n<main>\n\
-<h1>{title}</h1>\n<ul>\n{items}</ul>\n</main>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"{lang}\" class=\"{theme}\">\n<head>\n<meta charset=\"utf-8\">\n\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n{icon}{styles}\
+<script>if(window.matchMedia&&matchMedia('(prefers-color-scheme: dark)').matches){{document.documentElement.className='{dark}';}}</script>\n\
+<style>main.cb-landing{{max-width:42em;margin:2em auto;padding:0 1em;line-height:1.5}}\
+.cb-landing ul.cb-editions{{list-style:none;padding:0}}.cb-editions li{{margin:1em 0}}\
+.cb-editions a{{font-size:1.25em}}.cb-editions .cb-pdf{{font-size:1em}}.cb-editions span{{opacity:.8}}\
+.cb-landing-checks{{color:var(--blockquote-tip-color,var(--links))}}</style>\n</head>\n<body>\n<main class=\"cb-landing content\">\n\
+<h1>{title}</h1>\n{description}{header}<ul class=\"cb-editions\">\n{items}</ul>\n{checked}</main>\n</body>\n</html>\n",
         lang = escape(lang),
-        title = escape(title),
+        theme = escape(&theme),
+        dark = escape(&dark).replace('\'', ""),
+        title = prose(title),
         icon = icon_link(out, editions),
+        styles = theme_links(out, editions),
+        header = exam_header(config, french),
     );
     let path = out.join("index.html");
     fs::write(&path, html).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The exam's header from `[preprocessor.exam]`: the course, the duration, the instructions.
+/// Empty for a book without these keys.
+fn exam_header(config: &Config, french: bool) -> String {
+    let text = |key: &str| {
+        config
+            .get::<String>(&format!("preprocessor.exam.{key}"))
+            .ok()
+            .flatten()
+    };
+    let instructions: Vec<String> = config
+        .get::<Vec<String>>("preprocessor.exam.instructions")
+        .ok()
+        .flatten()
+        .or_else(|| text("instructions").map(|one| vec![one]))
+        .unwrap_or_default();
+    let prose = |text: &str| escape(&typeset(text, french));
+    let mut html = String::new();
+    if let Some(course) = text("course") {
+        html.push_str(&format!(
+            "<p class=\"cb-exam-course\">{}</p>\n",
+            prose(&course)
+        ));
+    }
+    if let Some(duration) = text("duration") {
+        let exam = if french { "Examen" } else { "Exam" };
+        html.push_str(&format!(
+            "<p class=\"cb-exam-duration\">{exam} — {}</p>\n",
+            prose(&duration)
+        ));
+    }
+    if !instructions.is_empty() {
+        html.push_str("<ul class=\"cb-exam-instructions\">\n");
+        for line in &instructions {
+            html.push_str(&format!("<li><em>{}</em></li>\n", prose(line)));
+        }
+        html.push_str("</ul>\n");
+    }
+    if html.is_empty() {
+        html
+    } else {
+        format!("<header class=\"cb-exam-header\">\n{html}</header>\n")
+    }
+}
+
+/// `text` with French typography (no-break spaces before `!`, `?`, `:`…) in a French book, as
+/// the typography stage sets the chapters; unchanged otherwise.
+fn typeset(text: &str, french: bool) -> String {
+    if french {
+        typography::rules::typeset(text, None, None).0
+    } else {
+        text.to_owned()
+    }
+}
+
+/// `<link rel="stylesheet">`s to the first edition's copies of mdBook's theme and the book's
+/// own stylesheets (mdBook 0.5 names them `css/variables-HASH.css`…), so the landing page
+/// wears the book's theme, light or dark.
+fn theme_links(out: &Path, editions: &[Edition]) -> String {
+    let Some(edition) = editions.first() else {
+        return String::new();
+    };
+    let mut links = String::new();
+    for (folder, prefix) in [
+        ("fonts", "fonts"),
+        ("css", "variables"),
+        ("css", "general"),
+        ("theme", "coursebook"),
+    ] {
+        if let Some(file) = asset(out, edition.name(), folder, prefix, ".css") {
+            links.push_str(&format!(
+                "<link rel=\"stylesheet\" href=\"{}\">\n",
+                escape(&file)
+            ));
+        }
+    }
+    links
+}
+
+/// The path, relative to `out`, of the first file of `out/edition/folder` whose name starts
+/// with `prefix` and ends with `ext` (mdBook adds a hash to the names of its assets).
+fn asset(out: &Path, edition: &str, folder: &str, prefix: &str, ext: &str) -> Option<String> {
+    let mut names: Vec<String> = fs::read_dir(out.join(edition).join(folder))
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(prefix) && n.ends_with(ext))
+        .collect();
+    names.sort();
+    names.first().map(|n| format!("{edition}/{folder}/{n}"))
 }
 
 /// A `<link rel="icon">` to the first edition's favicon (mdBook names it `favicon-HASH.svg`),

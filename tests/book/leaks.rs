@@ -240,6 +240,10 @@ fn shown_values(corrige: &Path) -> HashMap<String, BTreeSet<String>> {
 /// What a check gives away: its written text, each number of it, and the computed value at
 /// the written precision, with both decimal separators.
 pub fn tokens_of(written: &str, computed: Option<&str>) -> BTreeSet<String> {
+    // A French book's computed values group digits with U+202F (« 30 000 ») and write U+2212:
+    // one number, as the checker reads it.
+    let computed = computed.map(|c| c.replace('\u{202f}', "").replace('\u{2212}', "-"));
+    let computed = computed.as_deref();
     let mut tokens = BTreeSet::new();
     let written = written.split('±').next().unwrap_or("").trim();
     if ["vrai", "faux", "true", "false"].contains(&written) {
@@ -542,5 +546,9 @@ fn tokens_are_whole_and_numbers_read_both_ways() {
         assert!(t.contains(want), "{want} not in {t:?}");
     }
     assert!(tokens_of("82", Some("82")).contains("82"));
+    // A computed value grouped as a French page shows it is one number, not « 30 » and « 000 ».
+    let t = tokens_of("30000", Some("30\u{202f}000"));
+    assert!(!t.contains("30") && t.contains("30000"), "{t:?}");
+    assert!(tokens_of("-0,2", Some("\u{2212}0,20")).contains("-0,2"));
     assert!(tokens_of("many-to-one", Some("\"many-to-one\"")).contains("many-to-one"));
 }

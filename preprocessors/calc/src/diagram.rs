@@ -21,6 +21,7 @@ use crate::attention::{causal_mask, full_mask};
 use crate::figure::Figure;
 use crate::mixmatch::{average, sharpen};
 use crate::params::MultiHeadAttention;
+use crate::terms;
 use ndarray::{Array1, Array2};
 use std::fmt::Write as _;
 
@@ -376,7 +377,9 @@ pub fn char_model(input: &str, target: &str) -> Figure {
         }
     }
     svg.finish(&format!(
-        "Modèle de langage caractère par caractère : une LSTM déroulée sur {} pas lit « {} » et doit prédire à chaque pas le caractère suivant, soit « {} ».",
+        "{} caractère par caractère : {} déroulé sur {} pas lit « {} » et doit prédire à chaque pas le caractère suivant, soit « {} ».",
+        terms::capitalised(terms::LANGUAGE_MODEL),
+        terms::AN_LSTM,
         xs.len(),
         input,
         target
@@ -420,7 +423,7 @@ pub fn multi_head_attention(mha: &MultiHeadAttention, counted: bool) -> Figure {
     let center = width / 2.0;
 
     // Inputs.
-    let x_in = (head_x(0) + 40.0, "X\n(séquence d'entrée)");
+    let x_in = (head_x(0) + 40.0, "X\n(séquence d’entrée)");
     let y_inp = (width - 40.0 - 150.0, "Y\n(début de la sortie)");
     for (x, label) in [x_in, y_inp] {
         svg.boxed(x, y_in, 150.0, 46.0, label, Some(2));
@@ -531,7 +534,7 @@ pub fn multi_head_attention(mha: &MultiHeadAttention, counted: bool) -> Figure {
     svg.text(center, y_out + 14.0, "sortie", 13.0, Anchor::Middle);
     if !counted {
         return svg.finish(&format!(
-            "Couche d'attention multi-têtes : X donne les clés K et les valeurs V, Y les requêtes Q, pour {heads} têtes ; chaque projection est une couche dense {} → {} ; les résultats des têtes sont concaténés puis passent par une couche dense de sortie.",
+            "Couche d’attention multi-têtes : X donne les clés K et les valeurs V, Y les requêtes Q, pour {heads} têtes ; chaque projection est une couche dense {} → {} ; les résultats des têtes sont concaténés puis passent par une couche dense de sortie.",
             mha.input_dim, mha.key_dim
         ));
     }
@@ -546,7 +549,7 @@ pub fn multi_head_attention(mha: &MultiHeadAttention, counted: bool) -> Figure {
         Anchor::Middle,
     );
     svg.finish(&format!(
-        "Couche d'attention multi-têtes : X donne les clés K et les valeurs V, Y les requêtes Q, pour {heads} têtes ; chaque projection dense {} → {} compte {} paramètres ; les têtes sont concaténées ({concat} valeurs) puis passent par une couche dense de sortie de {} paramètres ; total {}.",
+        "Couche d’attention multi-têtes : X donne les clés K et les valeurs V, Y les requêtes Q, pour {heads} têtes ; chaque projection dense {} → {} compte {} paramètres ; les têtes sont concaténées ({concat} valeurs) puis passent par une couche dense de sortie de {} paramètres ; total {}.",
         mha.input_dim, mha.key_dim, count.per_projection, count.output, count.total
     ))
 }
@@ -569,7 +572,7 @@ impl Layer {
         match self {
             Layer::SelfAttention { masked: true } => "auto-attention\nmasquée",
             Layer::SelfAttention { masked: false } => "auto-attention",
-            Layer::CrossAttention => "attention\n(K, V de l'encodeur)",
+            Layer::CrossAttention => "attention\n(K, V de l’encodeur)",
             Layer::FeedForward => "couche dense\n(feed-forward)",
         }
     }
@@ -609,7 +612,7 @@ pub fn exam_architectures() -> Vec<Architecture> {
         Architecture {
             name: "GPT (décodeur seul)".into(),
             stacks: vec![stack(
-                "jetons",
+                terms::TOKENS,
                 vec![SelfAttention { masked: true }, FeedForward],
             )],
             output: "sortie".into(),
@@ -617,7 +620,7 @@ pub fn exam_architectures() -> Vec<Architecture> {
         Architecture {
             name: "BERT (encodeur seul)".into(),
             stacks: vec![stack(
-                "jetons",
+                terms::TOKENS,
                 vec![SelfAttention { masked: false }, FeedForward],
             )],
             output: "sortie".into(),
@@ -779,7 +782,8 @@ pub fn architectures(archs: &[Architecture], mask_size: usize, names: bool) -> F
         alt.push(desc);
     }
     svg.finish(&format!(
-        "Trois architectures de Transformer, blocs lus de bas en haut ; à côté de chaque auto-attention, son masque (case pleine : le jeton de la ligne voit celui de la colonne). {}.",
+        "Trois architectures de Transformer, blocs lus de bas en haut ; à côté de chaque auto-attention, son masque (case pleine : le {} de la ligne voit celui de la colonne). {}.",
+        terms::TOKEN,
         alt.join(". ")
     ))
 }
@@ -803,7 +807,7 @@ pub fn architectures(archs: &[Architecture], mask_size: usize, names: bool) -> F
 /// let statement = mixmatch_pipeline(&preds, MIXMATCH_T, false);
 /// let answer = mixmatch_pipeline(&preds, MIXMATCH_T, true);
 /// assert!(!statement.data.contains("minimisation"));
-/// assert!(answer.data.contains("minimisation de l'entropie"));
+/// assert!(answer.data.contains("minimisation de l’entropie"));
 /// ```
 pub fn mixmatch_pipeline(predictions: &[Array1<f64>], t: f64, ideas: bool) -> Figure {
     let k = predictions.len();
@@ -914,7 +918,7 @@ pub fn mixmatch_pipeline(predictions: &[Array1<f64>], t: f64, ideas: bool) -> Fi
         let tags: [(&str, f64, f64); 4] = [
             ("augmentation de données", aug_x - 5.0, 120.0),
             ("cohérence", pred_x - 5.0, avg_x + 115.0 - pred_x),
-            ("minimisation de l'entropie", sharp_x - 5.0, 120.0),
+            ("minimisation de l’entropie", sharp_x - 5.0, 120.0),
             ("pseudo-étiquettes", pl_x - 5.0, 120.0),
         ];
         for (i, (label, x, w)) in tags.into_iter().enumerate() {
@@ -932,17 +936,18 @@ pub fn mixmatch_pipeline(predictions: &[Array1<f64>], t: f64, ideas: bool) -> Fi
         svg.text(
             10.0,
             height - 12.0,
-            "La même pseudo-étiquette sert de cible à toutes les augmentations de u (cohérence) ; l'affûtage baisse son entropie.",
+            "La même pseudo-étiquette sert de cible à toutes les augmentations de u (cohérence) ; l’affûtage baisse son entropie.",
             11.0,
             Anchor::Start,
         );
     }
     let mut alt = format!(
-        "Pipeline de MixMatch : une image non étiquetée est augmentée {k} fois, le modèle prédit une distribution pour chaque augmentation, les prédictions sont moyennées puis affûtées (T = {}) pour donner la pseudo-étiquette ; un lot étiqueté augmenté est mélangé avec elles par MixUp.",
+        "{} : une image non étiquetée est augmentée {k} fois, le modèle prédit une distribution pour chaque augmentation, les prédictions sont moyennées puis affûtées (T = {}) pour donner la pseudo-étiquette ; un lot étiqueté augmenté est mélangé avec elles par MixUp.",
+        terms::capitalised(terms::MIXMATCH_STEPS),
         fr(t, 1)
     );
     if ideas {
-        alt.push_str(" Idées placées : augmentation de données (les K augmentations), cohérence (moyenne des prédictions, même cible pour toutes), minimisation de l'entropie (affûtage), pseudo-étiquettes (la sortie).");
+        alt.push_str(" Idées placées : augmentation de données (les K augmentations), cohérence (moyenne des prédictions, même cible pour toutes), minimisation de l’entropie (affûtage), pseudo-étiquettes (la sortie).");
     }
     svg.finish(&alt)
 }
@@ -1049,7 +1054,7 @@ mod tests {
         for idea in [
             "augmentation de données",
             "cohérence",
-            "minimisation de l'entropie",
+            "minimisation de l’entropie",
             "pseudo-étiquettes",
         ] {
             assert!(answer.data.contains(idea), "{idea}");

@@ -25,6 +25,7 @@ pub mod probability;
 pub mod random;
 pub mod sequence;
 pub mod temperature;
+pub mod terms;
 
 #[cfg(test)]
 mod test_util;

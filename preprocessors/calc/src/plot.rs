@@ -201,7 +201,7 @@ pub fn spectrogram_figure(db: &Array2<f64>, config: &MelConfig) -> Figure {
         Anchor::Start,
     );
     svg.finish(&format!(
-        "Spectrogramme de Mel d'un signal synthétique (glissando de 200 à 2000 Hz avec harmoniques) : {frames} trames en largeur (le temps), {bands} bandes de Mel en hauteur (les fréquences, graves en bas), intensité en décibels."
+        "Spectrogramme de Mel d’un signal synthétique (glissando de 200 à 2000 Hz avec harmoniques) : {frames} trames en largeur (le temps), {bands} bandes de Mel en hauteur (les fréquences, graves en bas), intensité en décibels."
     ))
 }
 
@@ -504,7 +504,7 @@ pub fn entropy_temperature_plot(logits: &Array1<f64>, temperatures: &[f64]) -> F
 
 /// Q7: the attention weights of `query` over each row of `keys`, unscaled
 /// ([`dot_attention`], `softmax(K q)`) and scaled ([`scaled_dot_attention`], `softmax(K q /
-/// √d_k)`), as grouped bars, one group per key ("jeton 1", "jeton 2"…).
+/// √d_k)`), as grouped bars, one group per key ("token 1", "token 2"…).
 ///
 /// ```
 /// use coursebook_calc::prelude::*;
@@ -517,7 +517,9 @@ pub fn entropy_temperature_plot(logits: &Array1<f64>, temperatures: &[f64]) -> F
 pub fn attention_scores_plot(keys: &Array2<f64>, query: &Array1<f64>) -> Figure {
     let plain = dot_attention(keys, query);
     let scaled = scaled_dot_attention(keys, query);
-    let categories: Vec<String> = (1..=keys.nrows()).map(|i| format!("jeton {i}")).collect();
+    let categories: Vec<String> = (1..=keys.nrows())
+        .map(|i| format!("{} {i}", crate::terms::TOKEN))
+        .collect();
     let d = query.len();
     let describe = |w: &Array1<f64>| w.iter().map(|&v| fr(v, 2)).collect::<Vec<_>>().join(" ; ");
     grouped_bars(
@@ -526,9 +528,10 @@ pub fn attention_scores_plot(keys: &Array2<f64>, query: &Array1<f64>) -> Figure 
             ("softmax(K·q)".to_string(), plain.to_vec()),
             (format!("softmax(K·q / √{d})"), scaled.to_vec()),
         ],
-        "poids d'attention",
+        "poids d’attention",
         &format!(
-            "Poids d'attention de la requête sur chaque jeton : sans mise à l'échelle {} ; divisés par √{d} avant le softmax {}.",
+            "Poids d’attention de la requête sur chaque {} : sans mise à l’échelle {} ; divisés par √{d} avant le softmax {}.",
+            crate::terms::TOKEN,
             describe(&plain),
             describe(&scaled)
         ),

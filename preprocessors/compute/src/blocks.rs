@@ -74,31 +74,30 @@ fn line_of(source: &str, offset: usize) -> usize {
 
 /// The Markdown that replaces a compute block for the reader: an anchor that checks link to,
 /// then a Rust code block without a playground button (the playground lacks the course
-/// library). A hidden block keeps its code behind mdBook's show-hidden-lines toggle, so the
-/// reader can still see on demand what a checked value came from; one visible comment line,
-/// `hidden_note`, says so (a block of hidden lines alone would show as an empty box).
+/// library).
+///
+/// A hidden block (`rust,compute,hidden`) keeps its whole code in the page, but its anchor
+/// carries the class `cb-hidden`: the theme's stylesheet does not show the code block that
+/// follows such an anchor until the anchor is the page's target, that is until the reader
+/// follows a check's « voir le calcul » link to it. So a hidden block leaves no empty box,
+/// the code behind a value is one click away, and it works without JavaScript.
 ///
 /// The block is written anew from its code, each line after the first carrying the prefix of
 /// the block quotes and list items it stands in, so that it stays inside them.
-pub fn reader_view(source: &str, block: &Block, anchor: &str, hidden_note: &str) -> String {
+pub fn reader_view(source: &str, block: &Block, anchor: &str) -> String {
     let prefix = common::place::container_prefix(source, block.range.start);
     let fence = fence_of(&source[block.range.clone()], &block.code);
+    let class = if block.hidden {
+        "cb-block-anchor cb-hidden"
+    } else {
+        "cb-block-anchor"
+    };
     let mut lines = vec![
-        format!("<a id=\"{anchor}\" class=\"cb-block-anchor\"></a>"),
+        format!("<a id=\"{anchor}\" class=\"{class}\"></a>"),
         String::new(),
         format!("{fence}rust,noplayground"),
     ];
-    if block.hidden {
-        lines.push(format!("// {hidden_note}"));
-    }
-    for line in block.code.lines() {
-        let indent = line.len() - line.trim_start().len();
-        if block.hidden && !line.trim().is_empty() {
-            lines.push(format!("{}# {}", &line[..indent], &line[indent..]));
-        } else {
-            lines.push(line.to_owned());
-        }
-    }
+    lines.extend(block.code.lines().map(str::to_owned));
     lines.push(fence);
     let mut view = common::place::continue_lines(&lines.join("\n"), &prefix);
     if source[..block.range.end].ends_with('\n') {
@@ -145,16 +144,22 @@ mod tests {
     #[test]
     fn the_reader_sees_a_plain_rust_block_and_hidden_code_stays_reachable() {
         let blocks = find(CHAPTER);
-        let shown = reader_view(CHAPTER, &blocks[0], "cb-block-0", "hidden");
-        assert!(shown.starts_with("<a id=\"cb-block-0\""));
+        let shown = reader_view(CHAPTER, &blocks[0], "cb-block-0");
+        assert!(
+            shown.starts_with("<a id=\"cb-block-0\" class=\"cb-block-anchor\">"),
+            "{shown}"
+        );
         assert!(
             shown.ends_with("```rust,noplayground\nlet a = 1;\npublish!(a);\n```"),
             "{shown}"
         );
-        let hidden = reader_view(CHAPTER, &blocks[1], "cb-block-1", "code hidden");
-        assert!(
-            hidden.contains("```rust,noplayground\n// code hidden\n# let c = 3;\n```"),
-            "{hidden}"
+        // No placeholder comment and no mdBook hidden lines: the whole code follows an anchor
+        // that the stylesheet folds until a link targets it.
+        let hidden = reader_view(CHAPTER, &blocks[1], "cb-block-1");
+        assert_eq!(
+            hidden,
+            "<a id=\"cb-block-1\" class=\"cb-block-anchor cb-hidden\"></a>\n\n\
+             ```rust,noplayground\nlet c = 3;\n```"
         );
     }
 
@@ -162,16 +167,16 @@ mod tests {
     fn a_block_in_a_quote_or_a_list_item_stays_there() {
         let quoted = "> Texte.\n>\n> ```rust,compute,hidden\n> let a = 1;\n>\n> publish!(a);\n> ```\n>\n> Fin.\n";
         let block = &find(quoted)[0];
-        let shown = reader_view(quoted, block, "cb-block-0", "note");
+        let shown = reader_view(quoted, block, "cb-block-0");
         let mut page = quoted.to_owned();
         page.replace_range(block.range.clone(), &shown);
         assert_eq!(
             page,
-            "> Texte.\n>\n> <a id=\"cb-block-0\" class=\"cb-block-anchor\"></a>\n>\n> ```rust,noplayground\n> // note\n> # let a = 1;\n>\n> # publish!(a);\n> ```\n>\n> Fin.\n"
+            "> Texte.\n>\n> <a id=\"cb-block-0\" class=\"cb-block-anchor cb-hidden\"></a>\n>\n> ```rust,noplayground\n> let a = 1;\n>\n> publish!(a);\n> ```\n>\n> Fin.\n"
         );
         let listed = "1. Point :\n\n   ```rust,compute\n   let b = 2;\n   ```\n2. Suite.\n";
         let block = &find(listed)[0];
-        let shown = reader_view(listed, block, "cb-block-1", "note");
+        let shown = reader_view(listed, block, "cb-block-1");
         let mut page = listed.to_owned();
         page.replace_range(block.range.clone(), &shown);
         assert_eq!(

@@ -6,7 +6,7 @@ use crate::claim::{Claim, Show, ValuePath};
 use crate::compare::{self, Rule};
 use crate::config::Options;
 use crate::engine::{self, ChapterValues, Published};
-use crate::format::format_value;
+use crate::format::{format_value, Style};
 use crate::includes::LineMap;
 use crate::program::ChapterCode;
 use crate::render::{self, Words};
@@ -152,7 +152,7 @@ fn rewrite_page(
     for (b, block) in blocks.iter().enumerate() {
         splicer.replace(
             block.range.clone(),
-            blocks::reader_view(source, block, &block_anchor(b), words.hidden_code()),
+            blocks::reader_view(source, block, &block_anchor(b)),
         );
     }
     let found = scan(source, DIRECTIVES);
@@ -219,7 +219,11 @@ fn rewrite_page(
                 .and_then(|show| lookup(values, &show.path).map(|p| (show, p)))
             {
                 Ok((show, published)) => {
-                    let text = format_value(&published, options.decimal, show.digits);
+                    let text = format_value(
+                        &published,
+                        Style::of_book(options.french, options.decimal),
+                        show.digits,
+                    );
                     if place != Place::Math {
                         splicer.replace(
                             d.range.clone(),
@@ -248,7 +252,8 @@ fn rewrite_page(
                             anchor,
                             question: crate::coverage::question_at(&questions, d.range.start),
                         };
-                        let (record, block) = check(page, source, at, &claim, values, options);
+                        let (record, block, plain) =
+                            check(page, source, at, &claim, values, options);
                         if let Some(problem) = &record.problem {
                             diagnostics.push(mismatch(
                                 page,
@@ -256,14 +261,23 @@ fn rewrite_page(
                                 d.range.clone(),
                                 &claim,
                                 &record,
+                                plain.as_deref(),
                                 problem,
                             ));
                         }
-                        let shown = match place {
-                            Place::Heading | Place::LinkText => render::check_plain(&record, words),
-                            _ => render::check(&record, block.as_deref(), words),
+                        let (range, shown) = match place {
+                            Place::Heading | Place::LinkText => {
+                                (d.range.clone(), render::check_plain(&record, words))
+                            }
+                            _ => {
+                                let suffix = render::word_suffix(&source[d.range.end..]);
+                                (
+                                    d.range.start..d.range.end + suffix.len(),
+                                    render::check(&record, suffix, block.as_deref(), words),
+                                )
+                            }
                         };
-                        splicer.replace(d.range.clone(), shown);
+                        splicer.replace(range, shown);
                         report.checks.push(record);
                     }
                     Err(e) => diagnostics.push(at(format!("malformed check: {e}"))),
@@ -316,7 +330,9 @@ fn is_finite_number(value: &Value) -> bool {
     }
 }
 
-/// Checks one claim; returns its record and the anchor of the block that published the value.
+/// Checks one claim; returns its record (the computed value as the page shows it), the anchor
+/// of the block that published the value, and the computed value as diagnostics show it
+/// (Rust's digits, without the page's typography).
 fn check(
     page: &Page,
     source: &str,
@@ -324,7 +340,7 @@ fn check(
     claim: &Claim,
     values: &ChapterValues,
     options: &Options,
-) -> (CheckRecord, Option<String>) {
+) -> (CheckRecord, Option<String>, Option<String>) {
     let CheckSite {
         range,
         args,
@@ -361,7 +377,10 @@ fn check(
         anchor,
         expression: claim.path.to_string(),
         written: claim.text.clone(),
-        computed: value.ok().map(|v| format_value(&v, decimal, digits)),
+        computed: value
+            .as_ref()
+            .ok()
+            .map(|v| format_value(v, Style::of_book(words.french, decimal), digits)),
         rule: rule.describe(words.french),
         holds: problem.is_none(),
         problem,
@@ -369,7 +388,10 @@ fn check(
         question,
         fix,
     };
-    (record, published.map(|p| block_anchor(p.block)))
+    let plain = value
+        .ok()
+        .map(|v| format_value(&v, Style::Plain(decimal), digits));
+    (record, published.map(|p| block_anchor(p.block)), plain)
 }
 
 /// The most decimals written in a value, `None` when no number is written.
@@ -388,9 +410,10 @@ fn mismatch(
     range: std::ops::Range<usize>,
     claim: &Claim,
     record: &CheckRecord,
+    computed: Option<&str>,
     problem: &str,
 ) -> Diagnostic {
-    let message = if record.computed.is_some() {
+    let message = if computed.is_some() {
         "the written answer does not match the computation"
     } else {
         "this answer cannot be checked"
@@ -398,7 +421,7 @@ fn mismatch(
     let mut d = Diagnostic::error(message)
         .at(&page.file, source, range)
         .note(format!("written: {}", claim.text));
-    if let Some(computed) = &record.computed {
+    if let Some(computed) = computed {
         d = d.note(format!(
             "computed: {} = {}",
             record.expression,

@@ -1,7 +1,7 @@
 //! Deciding whether a written answer agrees with a computed value.
 
 use crate::claim::Tolerance;
-use crate::format::{format_value, printable, round_decimal, ROUNDING};
+use crate::format::{format_value, printable, round_decimal, Style, ROUNDING};
 use crate::written::Written;
 use coursebook_notebook::notebook::{Integer, Value};
 
@@ -41,13 +41,15 @@ impl Rule {
         }
     }
 
-    /// The rule in words, in English (diagnostics) or French (`fr` books' pages).
+    /// The rule in words, in English (diagnostics) or French (`fr` books' pages, where the
+    /// reader sees it in a tooltip: grammatical French, « 1 décimale », « 2 décimales »).
     pub fn describe(self, french: bool) -> String {
         match (self, french) {
             (Rule::Integer, false) => "rounds to the integer written".into(),
             (Rule::Integer, true) => "arrondi à l’entier écrit".into(),
             (Rule::Decimals(d), false) => format!("rounds to the value written at {d} decimal(s)"),
-            (Rule::Decimals(d), true) => format!("arrondi à {d} décimale(s)"),
+            (Rule::Decimals(1), true) => "arrondi à 1 décimale".into(),
+            (Rule::Decimals(d), true) => format!("arrondi à {d} décimales"),
             (Rule::Absolute(t), false) => format!("within ± {t}"),
             (Rule::Absolute(t), true) => format!("à ± {} près", t.to_string().replace('.', ",")),
             (Rule::Relative(t), false) => format!("within ± {}%", t * 100.0),
@@ -59,7 +61,7 @@ impl Rule {
             (Rule::SameText, false) => "same text".into(),
             (Rule::SameText, true) => "texte identique".into(),
             (Rule::SameBoolean, false) => "same boolean".into(),
-            (Rule::SameBoolean, true) => "même booléen".into(),
+            (Rule::SameBoolean, true) => "vrai ou faux, comme écrit".into(),
         }
     }
 }
@@ -82,7 +84,7 @@ pub fn compare(written: &Written, tolerance: Tolerance, computed: &Value) -> Res
         (Written::Bool(_), Value::Bool(_)) | (Written::Str(_), Value::Str(_)) => Err(Mismatch {
             reason: format!(
                 "the computation gives {}",
-                printable(&format_value(computed, '.', None))
+                printable(&format_value(computed, Style::Plain('.'), None))
             ),
         }),
         (Written::List(items), Value::List(values)) => compare_lists(items, tolerance, values),
@@ -174,7 +176,11 @@ fn compare_number(written: &Written, tolerance: Tolerance, computed: f64) -> Res
         ),
         _ => format!(
             "{computed} is {} away from {reading}",
-            format_value(&Value::Float((computed - value).abs()), '.', None)
+            format_value(
+                &Value::Float((computed - value).abs()),
+                Style::Plain('.'),
+                None,
+            )
         ),
     };
     Err(Mismatch { reason })

@@ -15,14 +15,6 @@ pub struct Words {
 }
 
 impl Words {
-    /// The comment line shown above the hidden code of a `rust,compute,hidden` block.
-    pub fn hidden_code(self) -> &'static str {
-        self.pick(
-            "computation hidden: show it with the eye button above",
-            "calcul masqué : le bouton en forme d’œil ci-dessus l’affiche",
-        )
-    }
-
     fn pick(self, en: &'static str, fr: &'static str) -> &'static str {
         if self.french {
             fr
@@ -34,7 +26,20 @@ impl Words {
 
 /// A checked answer: the written value, a discreet mark, and on hover or focus the computed
 /// value, the rule and a link to the block that computed it.
-pub fn check(record: &CheckRecord, block_anchor: Option<&str>, words: Words) -> String {
+///
+/// `suffix` is the end of the word the answer begins (the « ᵉ » of « 10ᵉ », the
+/// `<sup>e</sup>` of `10<sup>e</sup>`, see [`word_suffix`]): it is shown inside the written
+/// value, so that the mark follows the whole word (« 10ᵉ ✓ », never « 10✓ᵉ »).
+///
+/// A written boolean shows the mark alone: in French the sentence carries the claim and the
+/// mark certifies it (« les entropies décroissent ✓ »), where « (vrai ✓) » would read badly.
+/// The written word stays in the page for screen readers and in the tooltip.
+pub fn check(
+    record: &CheckRecord,
+    suffix: &str,
+    block_anchor: Option<&str>,
+    words: Words,
+) -> String {
     let computed = record.computed.as_deref().unwrap_or("?");
     let source = match block_anchor {
         Some(anchor) => format!(
@@ -43,9 +48,16 @@ pub fn check(record: &CheckRecord, block_anchor: Option<&str>, words: Words) -> 
         ),
         None => String::new(),
     };
+    let boolean = matches!(
+        record.written.trim(),
+        "vrai" | "faux" | "oui" | "non" | "true" | "false"
+    );
+    // The exam stage finds checks by `<span class="cb-check"` and their text by
+    // `<span class="cb-written">`: a boolean differs by an attribute after these.
+    let claim = if boolean { " data-claim" } else { "" };
     format!(
-        "<span class=\"cb-check\" id=\"{id}\" tabindex=\"0\">\
-<span class=\"cb-written\">{written}</span>\
+        "<span class=\"cb-check\" id=\"{id}\" tabindex=\"0\"{claim}>\
+<span class=\"cb-written\">{written}{suffix}</span>\
 <span class=\"cb-mark\" aria-hidden=\"true\">✓</span>\
 <span class=\"cb-proof\" role=\"note\">{verified} <code>{expr}</code> = {computed} ({rule}){source}</span>\
 </span>",
@@ -56,6 +68,38 @@ pub fn check(record: &CheckRecord, block_anchor: Option<&str>, words: Words) -> 
         computed = escape_inline(computed),
         rule = escape_inline(&record.rule),
     )
+}
+
+/// The end of a word that a check begins, at the start of `after` (the source right after
+/// the directive): a run of letters (« ᵉ », « er », « ème ») or one short `<sup>…</sup>`
+/// without markup inside, optionally followed by letters. Empty when a space or punctuation
+/// follows. The caller moves it inside the check, before the mark.
+///
+/// ```
+/// use coursebook_compute::render::word_suffix;
+/// assert_eq!(word_suffix("ᵉ mot"), "ᵉ");
+/// assert_eq!(word_suffix("<sup>e</sup> des"), "<sup>e</sup>");
+/// assert_eq!(word_suffix(" mots"), "");
+/// assert_eq!(word_suffix("<sup><b>e</b></sup>"), "");
+/// ```
+pub fn word_suffix(after: &str) -> &str {
+    const OPEN: &str = "<sup>";
+    const CLOSE: &str = "</sup>";
+    let mut end = 0;
+    if let Some(inner) = after.strip_prefix(OPEN) {
+        if let Some(close) = inner.find(CLOSE) {
+            let text = &inner[..close];
+            if !text.is_empty() && text.len() <= 16 && !text.contains(['<', '>', '\n']) {
+                end = OPEN.len() + close + CLOSE.len();
+            }
+        }
+    }
+    let letters: usize = after[end..]
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .map(char::len_utf8)
+        .sum();
+    &after[..end + letters]
 }
 
 /// A checked answer where a link or a tooltip of markup has no place (a heading, whose id
