@@ -106,7 +106,8 @@ pub fn prepare(root: &Path, config: &mut Config, dir: &Path) -> Result<()> {
     if !applies(config) || own_theme.join("index.hbs").is_file() {
         return Ok(());
     }
-    let staging = dir.with_extension("new");
+    // A folder of its own, so that two builds at once do not write into the same one.
+    let staging = dir.with_file_name(common::cache::temp_name("interface-fr"));
     let _ = fs::remove_dir_all(&staging);
     write_default_theme(&staging)?;
     if own_theme.is_dir() {
@@ -182,7 +183,8 @@ fn translate(text: &str, pairs: &[(&str, &str)]) -> String {
 }
 
 /// Makes `dir` hold exactly the files of `staging`, rewriting only those whose bytes differ, so
-/// that a watcher of the theme sees no change when nothing changed.
+/// that a watcher of the theme sees no change when nothing changed; each file is replaced whole,
+/// for a build that reads the theme meanwhile.
 fn sync(staging: &Path, dir: &Path) -> Result<()> {
     let mut wanted: Vec<PathBuf> = Vec::new();
     for entry in walkdir::WalkDir::new(staging) {
@@ -194,7 +196,7 @@ fn sync(staging: &Path, dir: &Path) -> Result<()> {
         } else {
             let bytes = fs::read(entry.path())?;
             if fs::read(&target).ok().as_deref() != Some(&bytes[..]) {
-                fs::write(&target, &bytes)?;
+                common::cache::write_atomically(&target, &bytes)?;
             }
         }
         wanted.push(relative);
