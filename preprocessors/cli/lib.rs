@@ -66,6 +66,7 @@ impl Built {
         };
         let c = &self.computations;
         let computations = match c.compilations {
+            0 if self.report.chapters == 0 => "no computations".to_owned(),
             0 => "computations from the cache".to_owned(),
             n => format!(
                 "computations compiled ({n} rustc run{}, {:.1} s)",
