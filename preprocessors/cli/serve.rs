@@ -8,6 +8,8 @@
 //! writing the output, a cache or the runtime never triggers a rebuild.
 
 use anyhow::Result;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
@@ -48,7 +50,7 @@ pub fn serve(dir: &Path, dest: Option<&Path>, hostname: &str, port: u16) -> Resu
     let dest = crate::guard::destination(&root, &config, dest)?;
     let status = Shared::default();
     rebuild(&root, &dest, &status);
-    let server = tiny_http::Server::http((hostname, port))
+    let listener = std::net::TcpListener::bind((hostname, port))
         .map_err(|e| anyhow::anyhow!("cannot listen on {hostname}:{port}: {e}"))?;
     eprintln!(
         "Serving {} on http://{hostname}:{port}/ (Ctrl-C to stop)",
@@ -58,13 +60,14 @@ pub fn serve(dir: &Path, dest: Option<&Path>, hostname: &str, port: u16) -> Resu
         let (root, dest, status) = (root.clone(), dest.clone(), status.clone());
         std::thread::spawn(move || watch(&root, &dest, &status));
     }
-    // A thread a request: a browser that is slow to read one response (a prefetch, a page
-    // in a background tab) must not hold back the others, the page being loaded among them.
-    for request in server.incoming_requests() {
+    // A thread a connection, one request a connection (`Connection: close`): a browser that
+    // keeps connections open, or reads one response slowly, never holds back the others.
+    // (tiny_http, used before, left a browser's sixth connection unaccepted while five idle
+    // keep-alive ones held its workers: the page never finished loading.)
+    for stream in listener.incoming().flatten() {
         let (dest, status) = (dest.clone(), status.clone());
         std::thread::spawn(move || {
-            let response = respond(&dest, request.url(), &status);
-            let _ = request.respond(response);
+            let _ = answer(stream, &dest, &status);
         });
     }
     Ok(())
@@ -149,7 +152,38 @@ fn fingerprint(root: &Path, dest: &Path) -> Vec<(PathBuf, u64, Option<SystemTime
         .collect()
 }
 
-type Response = tiny_http::Response<std::io::Cursor<Vec<u8>>>;
+/// Reads one request from `stream` and writes its response.
+fn answer(mut stream: TcpStream, dest: &Path, status: &Shared) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    // The headers say nothing this server needs.
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header)? == 0 || header.trim_end().is_empty() {
+            break;
+        }
+    }
+    let url = request_line.split_whitespace().nth(1).unwrap_or("/");
+    let response = respond(dest, url, status);
+    write!(
+        stream,
+        "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        response.status,
+        response.kind,
+        response.body.len()
+    )?;
+    stream.write_all(&response.body)?;
+    stream.flush()
+}
+
+/// What one request gets.
+struct Response {
+    status: &'static str,
+    kind: &'static str,
+    body: Vec<u8>,
+}
 
 fn respond(dest: &Path, url: &str, status: &Shared) -> Response {
     let path = url.split(['?', '#']).next().unwrap_or("/");
@@ -158,10 +192,11 @@ fn respond(dest: &Path, url: &str, status: &Shared) -> Response {
             let status = lock(status);
             serde_json::json!({ "version": status.version, "error": status.error })
         };
-        return with_type(
-            tiny_http::Response::from_string(json.to_string()),
-            "application/json",
-        );
+        return Response {
+            status: "200 OK",
+            kind: "application/json",
+            body: json.to_string().into_bytes(),
+        };
     }
     match resolve(dest, path).and_then(|file| std::fs::read(&file).ok().map(|b| (file, b))) {
         Some((file, bytes)) => {
@@ -171,13 +206,17 @@ fn respond(dest: &Path, url: &str, status: &Shared) -> Response {
             } else {
                 bytes
             };
-            with_type(tiny_http::Response::from_data(bytes), kind)
+            Response {
+                status: "200 OK",
+                kind,
+                body: bytes,
+            }
         }
-        None => with_type(
-            tiny_http::Response::from_string("404 Not Found"),
-            "text/plain",
-        )
-        .with_status_code(404),
+        None => Response {
+            status: "404 Not Found",
+            kind: "text/plain; charset=utf-8",
+            body: b"404 Not Found".to_vec(),
+        },
     }
 }
 
@@ -220,13 +259,6 @@ fn inject_reload(bytes: Vec<u8>) -> Vec<u8> {
     match text.rfind("</body>") {
         Some(i) => format!("{}{RELOAD_SCRIPT}{}", &text[..i], &text[i..]).into_bytes(),
         None => bytes,
-    }
-}
-
-fn with_type(response: Response, kind: &str) -> Response {
-    match tiny_http::Header::from_bytes("Content-Type", kind) {
-        Ok(header) => response.with_header(header),
-        Err(()) => response,
     }
 }
 
