@@ -22,7 +22,8 @@ use std::path::PathBuf;
 
 pub use common::page::{collect, Page};
 
-const DIRECTIVES: &[&str] = &["check", "value", "verification", "figure", "n"];
+/// The directives this stage replaces; `n` marks a number that is not a result.
+pub const DIRECTIVES: &[&str] = &["check", "value", "verification", "figure", "n"];
 
 /// Evaluates the book's blocks and rewrites every page. Returns the new contents by key.
 pub fn process(

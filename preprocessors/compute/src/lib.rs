@@ -31,6 +31,7 @@ pub mod written;
 
 mod chapter;
 
+pub use chapter::DIRECTIVES;
 pub use report::{CheckRecord, Report, SharedReport};
 
 use common::cache::{cache_root, Cache};
