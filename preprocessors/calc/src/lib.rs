@@ -24,6 +24,7 @@ pub mod plot;
 pub mod probability;
 pub mod random;
 pub mod sequence;
+pub mod svg;
 pub mod temperature;
 pub mod terms;
 

@@ -9,10 +9,10 @@
 
 use crate::attention::{dot_attention, scaled_dot_attention};
 use crate::audio::{hz_to_mel, MelConfig};
-use crate::diagram::{fr, Anchor, Svg, PALETTE};
 use crate::figure::{base64, Figure};
 use crate::mixmatch::{average, sharpen};
 use crate::probability::{entropy, softmax};
+use crate::svg::{fr, Anchor, Svg, PALETTE};
 use crate::temperature::{power_temperature, softmax_temperature};
 use ndarray::{Array1, Array2, ArrayView1};
 use plotters::prelude::*;

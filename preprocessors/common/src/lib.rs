@@ -3,11 +3,13 @@
 //! - [`directive`]: finds `{{#name ...}}` directives in a chapter's source, outside code;
 //! - [`splice`]: replaces byte ranges of a source and leaves every other byte alone;
 //! - [`diagnostic`]: rustc-style errors that name the Markdown file, line and column;
+//! - [`config`]: a stage's book.toml table read into a typed struct, errors at their line;
 //! - [`cache`]: a content-addressed cache kept outside the book's `src/`;
 //! - [`html`]: escaping of text that goes into a page.
 
 pub mod args;
 pub mod cache;
+pub mod config;
 pub mod diagnostic;
 pub mod directive;
 pub mod emit;

@@ -1,7 +1,9 @@
 //! Options of the `[preprocessor.compute]` table of book.toml.
 
 use crate::written::Locale;
+use common::config;
 use mdbook_preprocessor::PreprocessorContext;
+use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -27,41 +29,54 @@ pub struct Options {
     pub root: PathBuf,
 }
 
-/// The keys of `[preprocessor.compute]` that the stage reads.
-pub const KEYS: &[&str] = &["timeout", "compile-timeout", "decimal", "library"];
+/// The `[preprocessor.compute]` table as the author writes it; [`Options`] is what it means.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct Table {
+    /// `timeout`, in seconds.
+    pub timeout: Option<f64>,
+    /// `compile-timeout`, in seconds.
+    pub compile_timeout: Option<f64>,
+    /// `decimal`: `"."` or `","`.
+    pub decimal: Option<String>,
+    /// `library`: the path of the book's library package.
+    pub library: Option<String>,
+}
 
 impl Options {
-    /// Reads the options; a value of the wrong type is an error rather than a silent default.
-    pub fn from_context(ctx: &PreprocessorContext, name: &str) -> Result<Options, String> {
-        let key = |k: &str| format!("preprocessor.{name}.{k}");
-        let french = common::page::is_french(&ctx.config);
-        let seconds = |name: &str, default: f64| match ctx.config.get::<f64>(&key(name)) {
-            Ok(None) => Ok(default),
-            Ok(Some(t)) if t.is_finite() && t > 0.0 && t < 86_400.0 => Ok(t),
-            Ok(Some(t)) => Err(format!(
-                "book.toml: `{}` must be a positive number of seconds, not {t}",
-                key(name)
+    /// Reads the options; a value of the wrong type or out of range is an error at its
+    /// book.toml line rather than a silent default.
+    pub fn from_context(ctx: &PreprocessorContext, name: &str) -> Result<Options, config::Error> {
+        let table = config::Table::of_book(&ctx.config, &ctx.root, name);
+        let written: Table = table.read()?.options;
+        let seconds = |key: &str, value: Option<f64>, default: f64| match value {
+            None => Ok(default),
+            Some(t) if t.is_finite() && t > 0.0 && t < 86_400.0 => Ok(t),
+            Some(t) => Err(table.error_at(
+                Some(key),
+                format!("`{key}` must be a positive number of seconds, not {t}"),
             )),
-            Err(e) => Err(format!("book.toml: `{}`: {e}", key(name))),
         };
-        let timeout = seconds("timeout", 10.0)?;
-        let compile_timeout = seconds("compile-timeout", 120.0)?;
-        let decimal = match ctx.config.get::<String>(&key("decimal")) {
-            Ok(None) => {
-                if french {
-                    ','
-                } else {
-                    '.'
-                }
-            }
-            Ok(Some(s)) if s == "," || s == "." => s.chars().next().unwrap_or('.'),
-            Ok(Some(s)) => {
-                return Err(format!(
-                    "book.toml: `{}` is \".\" or \",\", not {s:?}",
-                    key("decimal")
+        let timeout = seconds("timeout", written.timeout, 10.0)?;
+        let compile_timeout = seconds("compile-timeout", written.compile_timeout, 120.0)?;
+        let french = common::page::is_french(&ctx.config);
+        let decimal = match written.decimal.as_deref() {
+            None if french => ',',
+            None | Some(".") => '.',
+            Some(",") => ',',
+            Some(other) => {
+                return Err(table.error_at(
+                    Some("decimal"),
+                    format!("`decimal` is \".\" or \",\", not {other:?}"),
                 ))
             }
-            Err(e) => return Err(format!("book.toml: `{}`: {e}", key("decimal"))),
+        };
+        let library = match written.library {
+            None => None,
+            Some(path) => Some(
+                library(&ctx.root, &path)
+                    .map_err(|message| table.error_at(Some("library"), message))?,
+            ),
         };
         let language = ctx.config.book.language.as_deref().unwrap_or("en");
         Ok(Options {
@@ -69,7 +84,7 @@ impl Options {
             compile_timeout: Duration::from_secs_f64(compile_timeout),
             decimal,
             french,
-            library: library(ctx, &key("library"))?,
+            library,
             locale: Locale::of_language(language),
             root: ctx.root.clone(),
         })
@@ -78,22 +93,17 @@ impl Options {
 
 /// Reads `library` and checks that it names a Cargo package, so that a typo is reported
 /// against book.toml rather than by Cargo.
-fn library(ctx: &PreprocessorContext, key: &str) -> Result<Option<PathBuf>, String> {
-    let path = match ctx.config.get::<String>(key) {
-        Ok(None) => return Ok(None),
-        Ok(Some(path)) => path,
-        Err(e) => return Err(format!("book.toml: `{key}`: {e}")),
-    };
+fn library(root: &Path, path: &str) -> Result<PathBuf, String> {
     let package = |base: &Path| {
-        let dir = base.join(&path);
+        let dir = base.join(path);
         match dir.file_name() {
             Some(name) if name == "Cargo.toml" => dir.parent().map(PathBuf::from).unwrap_or(dir),
             _ => dir,
         }
     };
-    let beside_book = package(&ctx.root);
+    let beside_book = package(root);
     if beside_book.join("Cargo.toml").is_file() {
-        return Ok(Some(beside_book));
+        return Ok(beside_book);
     }
     // A book copied away from its library (its book.toml and src/ alone, as a test or a
     // benchmark does) still finds it from the folder the tool runs in, with a warning.
@@ -104,15 +114,15 @@ fn library(ctx: &PreprocessorContext, key: &str) -> Result<Option<PathBuf>, Stri
     if let Some(dir) = elsewhere {
         common::emit::emit(
             &common::Diagnostic::warning(format!(
-                "`{key}` = {path:?} is not beside the book; using {}",
+                "`library` = {path:?} is not beside the book; using {}",
                 dir.display()
             ))
             .in_file("book.toml"),
         );
-        return Ok(Some(dir));
+        return Ok(dir);
     }
     Err(format!(
-        "book.toml: `{key}` = {path:?} names no Cargo package: there is no {}",
+        "`library` = {path:?} names no Cargo package: there is no {}",
         beside_book.join("Cargo.toml").display()
     ))
 }

@@ -67,7 +67,8 @@ impl Preprocessor for ComputePreprocessor {
     }
 
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
-        let options = config::Options::from_context(ctx, Self::NAME).map_err(anyhow_msg)?;
+        let options = config::Options::from_context(ctx, Self::NAME)
+            .map_err(|e| mdbook_preprocessor::errors::Error::new(Diagnostics::from(e)))?;
         let cache = Cache::new(&cache_root(&ctx.root), "compute");
         let pages = chapter::collect(ctx, &book);
         let mut report = Report::default();
@@ -86,10 +87,6 @@ impl Preprocessor for ComputePreprocessor {
         });
         Ok(book)
     }
-}
-
-fn anyhow_msg(message: String) -> mdbook_preprocessor::errors::Error {
-    mdbook_preprocessor::errors::Error::msg(message)
 }
 
 /// Turns collected diagnostics into the stage's result: warnings printed, errors returned.

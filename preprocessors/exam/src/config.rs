@@ -3,8 +3,11 @@
 use crate::edition::Edition;
 use crate::header::Metadata;
 use crate::syntax::Points;
+use common::config;
 use mdbook_preprocessor::config::Config;
 use mdbook_preprocessor::PreprocessorContext;
+use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// The stage's options.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -21,75 +24,81 @@ pub struct Options {
     pub metadata: Metadata,
 }
 
-/// The keys of `[preprocessor.exam]` that the tool reads (`editions` by the front end).
-pub const KEYS: &[&str] = &[
-    "total",
-    "edition",
-    "editions",
-    "course",
-    "duration",
-    "instructions",
-    "title",
-];
+/// The `[preprocessor.exam]` table as the author writes it; [`Options`] is what it means.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Table {
+    /// `total`: a number of points, `20` or `"20,5"`.
+    pub total: Option<toml::Value>,
+    /// `edition`: `"corrige"` or `"sujet"` (the front end sets it for each edition it builds).
+    pub edition: Option<String>,
+    /// `editions`: the editions the front end builds.
+    pub editions: Option<Vec<String>>,
+    /// `course`, shown by `{{#exam-header}}`.
+    pub course: Option<String>,
+    /// `duration`, shown by `{{#exam-header}}`.
+    pub duration: Option<String>,
+    /// `instructions`: one string or a list of them.
+    pub instructions: Option<toml::Value>,
+    /// `[preprocessor.exam.title]`: a title for each edition.
+    pub title: Option<BTreeMap<String, String>>,
+}
 
 impl Options {
-    /// Reads the options; a value of the wrong type is an error rather than a silent default.
-    pub fn from_context(ctx: &PreprocessorContext, name: &str) -> Result<Options, String> {
-        let key = |k: &str| format!("preprocessor.{name}.{k}");
-        let french = common::page::is_french(&ctx.config);
-        let total = match ctx.config.get::<serde_json::Value>(&key("total")) {
-            Ok(None) => None,
-            Ok(Some(value)) => Some(total(&value).ok_or_else(|| {
-                format!(
-                    "book.toml: `{}` is a number of points such as 20 or 20.5, not {value}",
-                    key("total")
+    /// Reads the options; a value of the wrong type is an error at its book.toml line rather
+    /// than a silent default.
+    pub fn from_context(ctx: &PreprocessorContext, name: &str) -> Result<Options, config::Error> {
+        let table = config::Table::of_book(&ctx.config, &ctx.root, name);
+        let written: Table = table.read()?.options;
+        let total = match &written.total {
+            None => None,
+            Some(value) => Some(total(value).ok_or_else(|| {
+                table.error_at(
+                    Some("total"),
+                    format!("`total` is a number of points such as 20 or 20.5, not {value}"),
                 )
             })?),
-            Err(e) => return Err(format!("book.toml: `{}`: {e}", key("total"))),
         };
-        let edition = match ctx.config.get::<String>(&key("edition")) {
-            Ok(None) => Edition::default(),
-            Ok(Some(text)) => Edition::parse(&text).ok_or_else(|| {
-                format!(
-                    "book.toml: `{}` is \"corrige\" or \"sujet\", not {text:?}",
-                    key("edition")
+        let edition = match written.edition.as_deref() {
+            None => Edition::default(),
+            Some(text) => Edition::parse(text).ok_or_else(|| {
+                table.error_at(
+                    Some("edition"),
+                    format!("`edition` is \"corrige\" or \"sujet\", not {text:?}"),
                 )
             })?,
-            Err(e) => return Err(format!("book.toml: `{}`: {e}", key("edition"))),
         };
-        let text = |k: &str| -> Result<Option<String>, String> {
-            ctx.config
-                .get::<String>(&key(k))
-                .map_err(|e| format!("book.toml: `{}` is a string: {e}", key(k)))
-        };
-        let instructions = match ctx.config.get::<serde_json::Value>(&key("instructions")) {
-            Ok(None) => Vec::new(),
-            Ok(Some(serde_json::Value::String(s))) => vec![s],
-            Ok(Some(serde_json::Value::Array(items))) => items
-                .into_iter()
-                .map(|v| v.as_str().map(str::to_owned))
-                .collect::<Option<Vec<_>>>()
-                .ok_or_else(|| {
-                    format!("book.toml: `{}` is a list of strings", key("instructions"))
-                })?,
-            Ok(Some(other)) => {
-                return Err(format!(
-                    "book.toml: `{}` is a list of strings, not {other}",
-                    key("instructions")
-                ))
-            }
-            Err(e) => return Err(format!("book.toml: `{}`: {e}", key("instructions"))),
+        let instructions = match &written.instructions {
+            None => Vec::new(),
+            Some(value) => instructions(value).ok_or_else(|| {
+                table.error_at(
+                    Some("instructions"),
+                    format!("`instructions` is a list of strings, not {value}"),
+                )
+            })?,
         };
         Ok(Options {
             total,
             edition,
-            french,
+            french: common::page::is_french(&ctx.config),
             metadata: Metadata {
-                course: text("course")?,
-                duration: text("duration")?,
+                course: written.course,
+                duration: written.duration,
                 instructions,
             },
         })
+    }
+}
+
+/// `instructions = "…"` or `instructions = ["…", "…"]`.
+fn instructions(value: &toml::Value) -> Option<Vec<String>> {
+    match value {
+        toml::Value::String(s) => Some(vec![s.clone()]),
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        _ => None,
     }
 }
 
@@ -103,10 +112,11 @@ pub fn edition_title(config: &Config, name: &str) -> Result<Option<String>, Stri
         .map_err(|e| format!("book.toml: `{key}` is the edition's title, a string: {e}"))
 }
 
-fn total(value: &serde_json::Value) -> Option<Points> {
+fn total(value: &toml::Value) -> Option<Points> {
     match value {
-        serde_json::Value::Number(n) => n.as_f64().and_then(Points::from_f64),
-        serde_json::Value::String(s) => Points::parse(s.trim()).ok(),
+        toml::Value::Integer(n) => Points::from_f64(*n as f64),
+        toml::Value::Float(n) => Points::from_f64(*n),
+        toml::Value::String(s) => Points::parse(s.trim()).ok(),
         _ => None,
     }
 }
@@ -118,7 +128,7 @@ mod tests {
     fn options(toml: &str) -> Result<Options, String> {
         let config: Config = toml.parse().expect("valid TOML");
         let ctx = PreprocessorContext::new("/book".into(), config, "html".into());
-        Options::from_context(&ctx, "exam")
+        Options::from_context(&ctx, "exam").map_err(|d| d.to_string())
     }
 
     #[test]
@@ -136,12 +146,11 @@ mod tests {
         assert_eq!(edition_title(&config, "corrige").unwrap(), None);
 
         let err = options("[preprocessor.exam]\ninstructions = 3\n").expect_err("not a list");
-        assert!(
-            err.contains("`preprocessor.exam.instructions` is a list of strings"),
-            "{err}"
-        );
+        assert!(err.contains("`instructions` is a list of strings"), "{err}");
         let err = options("[preprocessor.exam]\ninstructions = [1]\n").expect_err("not strings");
         assert!(err.contains("a list of strings"), "{err}");
+        let err = options("[preprocessor.exam]\ncourse = 3\n").expect_err("not a string");
+        assert!(err.contains("`course` in [preprocessor.exam]"), "{err}");
         let bad: Config = "[preprocessor.exam.title]\nsujet = 1\n".parse().unwrap();
         let err = edition_title(&bad, "sujet").expect_err("not a string");
         assert!(err.contains("`preprocessor.exam.title.sujet`"), "{err}");
@@ -149,10 +158,10 @@ mod tests {
 
     #[test]
     fn totals_from_numbers_and_strings() {
-        assert_eq!(total(&serde_json::json!(20)), Some(Points(20_000)));
-        assert_eq!(total(&serde_json::json!(20.5)), Some(Points(20_500)));
-        assert_eq!(total(&serde_json::json!("20,5")), Some(Points(20_500)));
-        assert_eq!(total(&serde_json::json!(-1)), None);
-        assert_eq!(total(&serde_json::json!(true)), None);
+        assert_eq!(total(&toml::Value::Integer(20)), Some(Points(20_000)));
+        assert_eq!(total(&toml::Value::Float(20.5)), Some(Points(20_500)));
+        assert_eq!(total(&"20,5".into()), Some(Points(20_500)));
+        assert_eq!(total(&toml::Value::Integer(-1)), None);
+        assert_eq!(total(&toml::Value::Boolean(true)), None);
     }
 }

@@ -62,7 +62,7 @@ impl Preprocessor for ExamPreprocessor {
 
     fn run(&self, ctx: &PreprocessorContext, book: Book) -> Result<Book> {
         let options = Options::from_context(ctx, Self::NAME)
-            .map_err(mdbook_preprocessor::errors::Error::msg)?;
+            .map_err(|e| mdbook_preprocessor::errors::Error::new(Diagnostics::from(e)))?;
         process(book, &options, ctx).map_err(mdbook_preprocessor::errors::Error::new)
     }
 }

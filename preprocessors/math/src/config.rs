@@ -6,18 +6,9 @@
 //! Unknown keys are reported as warnings, never as errors: book.toml may carry keys of another
 //! version of mdbook-katex, and refusing them would break a drop-in.
 
-use common::Diagnostic;
-use serde_json::{Map, Value};
-use std::fmt;
+use common::{config, Diagnostic};
+use serde::Deserialize;
 use std::path::{Path, PathBuf};
-
-/// Keys mdBook itself reads in any `[preprocessor.NAME]` table.
-const MDBOOK_KEYS: &[&str] = &["command", "before", "after", "renderers", "optional"];
-
-/// Keys of mdbook-katex that change nothing here: its CSS handling (we always ship the CSS
-/// offline), and its `$`-only delimiters (we find math with pulldown-cmark, which knows `$`
-/// and `$$` only). They are accepted silently when they hold the default meaning.
-const MDBOOK_KATEX_NOOP_KEYS: &[&str] = &["no-css", "static-css", "include-src", "pre-render"];
 
 /// KaTeX's own default expansion limit; `max-expand` may lower or raise it (up to
 /// [`MAX_EXPAND_BOUND`]) but never remove it, so that a recursive macro cannot hang the build.
@@ -103,135 +94,88 @@ impl Default for MathOptions {
     }
 }
 
-/// A configuration problem that stops the build: a wrong type, a missing macros file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConfigError(pub Box<Diagnostic>);
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl std::error::Error for ConfigError {}
+pub use common::config::Error as ConfigError;
 
 impl MathOptions {
-    /// Reads the table `[preprocessor.<name>]` (given as JSON, as mdBook's `Config::get`
-    /// returns it) and the macros file it names, relative to `book_root`.
+    /// Reads the stage's table of book.toml and the macros file it names, relative to
+    /// `book_root`.
     ///
     /// Returns the options and the warnings (unknown keys, unusable macro lines).
     pub fn from_table(
-        name: &str,
-        table: Option<&Map<String, Value>>,
+        table: &config::Table<'_>,
         book_root: &Path,
     ) -> Result<(Self, Vec<Diagnostic>), ConfigError> {
-        let mut options = Self::default();
-        let mut warnings = Vec::new();
-        let Some(table) = table else {
-            return Ok((options, warnings));
-        };
-        let where_ = format!("book.toml [preprocessor.{name}]");
+        let read = table.read::<Table>()?;
+        let (written, mut warnings) = (read.options, read.unknown);
         let wrong = |key: &str, expected: &str| {
-            ConfigError(Box::new(
-                Diagnostic::error(format!("`{key}` must be {expected}"))
-                    .in_file("book.toml")
-                    .note(format!("in {where_}")),
-            ))
+            table.error_at(Some(key), format!("`{key}` must be {expected}"))
         };
-        for (key, value) in table {
-            match key.as_str() {
-                "output" => {
-                    options.output = value
-                        .as_str()
-                        .and_then(Output::parse)
-                        .ok_or_else(|| wrong(key, "\"html\", \"mathml\" or \"htmlAndMathml\""))?;
-                }
-                "leqno" => {
-                    options.leqno = value.as_bool().ok_or_else(|| wrong(key, "a boolean"))?
-                }
-                "fleqn" => {
-                    options.fleqn = value.as_bool().ok_or_else(|| wrong(key, "a boolean"))?
-                }
-                "throw-on-error" => {
-                    options.throw_on_error =
-                        value.as_bool().ok_or_else(|| wrong(key, "a boolean"))?
-                }
-                "trust" => {
-                    options.trust = value.as_bool().ok_or_else(|| wrong(key, "a boolean"))?
-                }
-                "error-color" => {
-                    let color = value.as_str().ok_or_else(|| wrong(key, "a string"))?;
-                    // The colour goes into a style attribute: keep it to CSS colour syntax.
-                    if !color
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "#(),.% ".contains(c))
-                    {
-                        return Err(wrong(key, "a CSS colour such as \"#cc0000\""));
-                    }
-                    options.error_color = color.to_owned();
-                }
-                "min-rule-thickness" => {
-                    options.min_rule_thickness =
-                        Some(value.as_f64().ok_or_else(|| wrong(key, "a number"))?)
-                }
-                "max-size" => {
-                    let size = value.as_f64().ok_or_else(|| wrong(key, "a number"))?;
-                    // mdbook-katex writes `inf` for "no limit"; TOML has `inf` too.
-                    options.max_size = size.is_finite().then_some(size);
-                }
-                "max-expand" => {
-                    let n = value
-                        .as_i64()
-                        .filter(|n| *n >= 0)
-                        .ok_or_else(|| wrong(key, "a non-negative integer"))?;
-                    if n > i64::from(MAX_EXPAND_BOUND) {
-                        warnings.push(
-                            Diagnostic::warning(format!(
-                                "`max-expand = {n}` is above the bound of {MAX_EXPAND_BOUND}: \
-                                 KaTeX stops a formula after {MAX_EXPAND_BOUND} macro expansions"
-                            ))
-                            .in_file("book.toml")
-                            .note(format!("in {where_}")),
-                        );
-                    }
-                    options.max_expand = i32::try_from(n.min(i64::from(MAX_EXPAND_BOUND)))
-                        .unwrap_or(MAX_EXPAND_BOUND);
-                }
-                "macros" => {
-                    let file = value.as_str().ok_or_else(|| wrong(key, "a file path"))?;
-                    options.macros_file = Some(PathBuf::from(file));
-                }
-                "block-delimiter" | "inline-delimiter" => {
-                    if !is_default_delimiter(key, value) {
-                        warnings.push(
-                            Diagnostic::warning(format!(
-                                "`{key}` other than `$`/`$$` is not supported: math is found \
-                                 with pulldown-cmark's `$` and `$$`"
-                            ))
-                            .in_file("book.toml")
-                            .note(format!("in {where_}")),
-                        );
-                    }
-                }
-                k if MDBOOK_KEYS.contains(&k) || MDBOOK_KATEX_NOOP_KEYS.contains(&k) => {}
-                other => warnings.push(
-                    Diagnostic::warning(format!("unknown option `{other}` is ignored"))
-                        .in_file("book.toml")
-                        .note(format!("in {where_}")),
-                ),
+        let mut options = Self::default();
+        if let Some(output) = &written.output {
+            options.output = Output::parse(output)
+                .ok_or_else(|| wrong("output", "\"html\", \"mathml\" or \"htmlAndMathml\""))?;
+        }
+        options.leqno = written.leqno.unwrap_or(options.leqno);
+        options.fleqn = written.fleqn.unwrap_or(options.fleqn);
+        options.throw_on_error = written.throw_on_error.unwrap_or(options.throw_on_error);
+        options.trust = written.trust.unwrap_or(options.trust);
+        if let Some(color) = written.error_color {
+            // The colour goes into a style attribute: keep it to CSS colour syntax.
+            if !color
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "#(),.% ".contains(c))
+            {
+                return Err(wrong("error-color", "a CSS colour such as \"#cc0000\""));
+            }
+            options.error_color = color;
+        }
+        options.min_rule_thickness = written.min_rule_thickness;
+        // mdbook-katex writes `inf` for "no limit"; TOML has `inf` too.
+        options.max_size = written.max_size.filter(|size| size.is_finite());
+        if let Some(n) = written.max_expand {
+            if n < 0 {
+                return Err(wrong("max-expand", "a non-negative integer"));
+            }
+            if n > i64::from(MAX_EXPAND_BOUND) {
+                warnings.push(table.warning_at(
+                    Some("max-expand"),
+                    format!(
+                        "`max-expand = {n}` is above the bound of {MAX_EXPAND_BOUND}: \
+                         KaTeX stops a formula after {MAX_EXPAND_BOUND} macro expansions"
+                    ),
+                ));
+            }
+            options.max_expand =
+                i32::try_from(n.min(i64::from(MAX_EXPAND_BOUND))).unwrap_or(MAX_EXPAND_BOUND);
+        }
+        for (key, delimiter, expected) in [
+            ("block-delimiter", &written.block_delimiter, "$$"),
+            ("inline-delimiter", &written.inline_delimiter, "$"),
+        ] {
+            if delimiter.as_ref().is_some_and(|d| !d.is(expected)) {
+                warnings.push(table.warning_at(
+                    Some(key),
+                    format!(
+                        "`{key}` other than `$`/`$$` is not supported: math is found with \
+                         pulldown-cmark's `$` and `$$`"
+                    ),
+                ));
             }
         }
-        if let Some(file) = &options.macros_file {
-            let path = book_root.join(file);
-            let text = std::fs::read_to_string(&path).map_err(|err| {
+        if let Some(file) = written.macros.map(PathBuf::from) {
+            let text = std::fs::read_to_string(book_root.join(&file)).map_err(|err| {
                 ConfigError(Box::new(
                     Diagnostic::error(format!("cannot read the macros file: {err}"))
                         .in_file(&file.display().to_string())
-                        .note(format!("named by `macros` in {where_}")),
+                        .note(format!(
+                            "named by `macros` in [{}] of book.toml",
+                            table.name()
+                        )),
                 ))
             })?;
             let (macros, bad) = parse_macros(&text, &file.display().to_string());
             options.macros = macros;
+            options.macros_file = Some(file);
             warnings.extend(bad);
         }
         Ok((options, warnings))
@@ -280,10 +224,62 @@ impl MathOptions {
     }
 }
 
-fn is_default_delimiter(key: &str, value: &Value) -> bool {
-    let expected = if key == "block-delimiter" { "$$" } else { "$" };
-    let side = |k: &str| value.get(k).and_then(Value::as_str);
-    side("left").is_none_or(|s| s == expected) && side("right").is_none_or(|s| s == expected)
+/// The table as the author writes it: the keys of mdbook-katex 0.10.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct Table {
+    /// `"html"`, `"mathml"` or `"htmlAndMathml"`.
+    pub output: Option<String>,
+    /// Equation numbers on the left.
+    pub leqno: Option<bool>,
+    /// Display formulas flush left.
+    pub fleqn: Option<bool>,
+    /// Whether an invalid formula fails the build.
+    pub throw_on_error: Option<bool>,
+    /// `\href`, `\includegraphics`... allowed.
+    pub trust: Option<bool>,
+    /// The colour of a formula KaTeX cannot render.
+    pub error_color: Option<String>,
+    /// KaTeX's `minRuleThickness`.
+    pub min_rule_thickness: Option<f64>,
+    /// KaTeX's `maxSize`; `inf` for none.
+    pub max_size: Option<f64>,
+    /// KaTeX's `maxExpand`, bounded by [`MAX_EXPAND_BOUND`].
+    pub max_expand: Option<i64>,
+    /// The macros file, relative to the book root.
+    pub macros: Option<String>,
+    /// mdbook-katex's display delimiters: only `$$` is supported.
+    pub block_delimiter: Option<Delimiter>,
+    /// mdbook-katex's inline delimiters: only `$` is supported.
+    pub inline_delimiter: Option<Delimiter>,
+    /// mdbook-katex's CSS keys and its `include-src`, `pre-render`: accepted, no effect here
+    /// (the CSS always ships offline).
+    pub no_css: Option<toml::Value>,
+    /// See [`Table::no_css`].
+    pub static_css: Option<toml::Value>,
+    /// See [`Table::no_css`].
+    pub include_src: Option<toml::Value>,
+    /// See [`Table::no_css`].
+    pub pre_render: Option<toml::Value>,
+}
+
+/// mdbook-katex's `{ left = "$", right = "$" }`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Delimiter {
+    /// The opening delimiter.
+    pub left: Option<String>,
+    /// The closing delimiter.
+    pub right: Option<String>,
+}
+
+impl Delimiter {
+    /// Whether both sides are `expected` or left out.
+    fn is(&self, expected: &str) -> bool {
+        [&self.left, &self.right]
+            .into_iter()
+            .all(|side| side.as_deref().is_none_or(|s| s == expected))
+    }
 }
 
 /// Parses an mdbook-katex macros file: one `\name:definition` a line. Blank lines and lines
@@ -322,15 +318,17 @@ pub fn parse_macros(text: &str, path: &str) -> (Vec<(String, String)>, Vec<Diagn
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use mdbook_preprocessor::config::Config;
 
-    fn table(v: Value) -> Map<String, Value> {
-        v.as_object().cloned().unwrap_or_default()
+    /// Reads `[preprocessor.katex]` from `toml`, the macros file relative to `root`.
+    fn read(toml: &str, root: &str) -> Result<(MathOptions, Vec<Diagnostic>), ConfigError> {
+        let config: Config = toml.parse().expect("valid TOML");
+        MathOptions::from_table(&config::Table::new(&config, toml, "katex"), Path::new(root))
     }
 
     #[test]
     fn defaults_are_strict_bounded_and_untrusted() {
-        let (o, w) = MathOptions::from_table("math", None, Path::new(".")).unwrap();
+        let (o, w) = read("[book]\n", ".").unwrap();
         assert!(o.throw_on_error && !o.trust);
         assert_eq!(o.max_expand, DEFAULT_MAX_EXPAND);
         assert_eq!(o.output, Output::HtmlAndMathml);
@@ -339,25 +337,23 @@ mod tests {
 
     #[test]
     fn mdbook_katex_keys_are_read_and_unknown_keys_warn() {
-        let t = table(json!({
-            "output": "html", "leqno": true, "fleqn": true, "throw-on-error": false,
-            "error-color": "#ff0000", "min-rule-thickness": 0.05, "max-size": 10.0,
-            "max-expand": 50, "trust": true, "after": ["links"], "renderers": ["html"],
-            "no-css": false, "frobnicate": 1
-        }));
-        let (o, w) = MathOptions::from_table("katex", Some(&t), Path::new(".")).unwrap();
+        let toml = "[preprocessor.katex]\noutput = \"html\"\nleqno = true\nfleqn = true\n\
+            throw-on-error = false\nerror-color = \"#ff0000\"\nmin-rule-thickness = 0.05\n\
+            max-size = 10.0\nmax-expand = 50\ntrust = true\nafter = [\"links\"]\n\
+            renderers = [\"html\"]\nno-css = false\nfrobnicate = 1\n";
+        let (o, w) = read(toml, ".").unwrap();
         assert_eq!(o.output, Output::Html);
         assert!(o.leqno && o.fleqn && !o.throw_on_error && o.trust);
         assert_eq!((o.max_expand, o.max_size), (50, Some(10.0)));
         assert_eq!(o.error_color, "#ff0000");
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(w[0].message.contains("frobnicate"));
+        assert!(w[0].to_string().contains("book.toml:14:1"), "{}", w[0]);
     }
 
     #[test]
     fn max_expand_is_clamped_to_its_bound_with_a_warning() {
-        let t = table(json!({ "max-expand": 2147483647_i64 }));
-        let (o, w) = MathOptions::from_table("math", Some(&t), Path::new(".")).unwrap();
+        let (o, w) = read("[preprocessor.katex]\nmax-expand = 2147483647\n", ".").unwrap();
         assert_eq!(o.max_expand, MAX_EXPAND_BOUND);
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(!w[0].is_error());
@@ -366,26 +362,28 @@ mod tests {
                 .contains("`max-expand = 2147483647` is above the bound of 10000"),
             "{w:?}"
         );
-        let t = table(json!({ "max-expand": MAX_EXPAND_BOUND }));
-        let (o, w) = MathOptions::from_table("math", Some(&t), Path::new(".")).unwrap();
+        let (o, w) = read("[preprocessor.katex]\nmax-expand = 10000\n", ".").unwrap();
         assert_eq!((o.max_expand, w.len()), (MAX_EXPAND_BOUND, 0));
     }
 
     #[test]
     fn a_wrong_type_is_an_error_naming_the_key() {
-        let t = table(json!({ "trust": "yes" }));
-        let err = MathOptions::from_table("katex", Some(&t), Path::new(".")).unwrap_err();
+        let err = read("[preprocessor.katex]\ntrust = \"yes\"\n", ".").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("`trust` in [preprocessor.katex]"), "{text}");
+        assert!(text.contains("expected a boolean"), "{text}");
+        assert!(text.contains("book.toml:2:1"), "{text}");
+        let err = read("[preprocessor.katex]\noutput = \"svg\"\n", ".").unwrap_err();
         assert!(
-            err.to_string().contains("`trust` must be a boolean"),
+            err.to_string().contains("`output` must be \"html\""),
             "{err}"
         );
     }
 
     #[test]
     fn a_missing_macros_file_is_an_error() {
-        let t = table(json!({ "macros": "nope/macros.txt" }));
-        let err =
-            MathOptions::from_table("katex", Some(&t), Path::new("/nonexistent")).unwrap_err();
+        let toml = "[preprocessor.katex]\nmacros = \"nope/macros.txt\"\n";
+        let err = read(toml, "/nonexistent").unwrap_err();
         assert!(err.to_string().contains("nope/macros.txt"), "{err}");
     }
 

@@ -95,12 +95,38 @@ impl Deferred {
 
     /// After the HTML renderer wrote `html_dest`: [`Deferred::finish`], then each formula in
     /// place of its placeholder in every page, and KaTeX's assets shipped and linked as
-    /// [`pages::install_assets`] does. A refused formula or a placeholder whose formula is
-    /// unknown is an `InvalidData` error.
-    pub fn install(&self, html_dest: &Path) -> io::Result<()> {
-        self.finish()
-            .map_err(|d| io::Error::new(io::ErrorKind::InvalidData, d.to_string()))?;
-        pages::fill_and_link(html_dest, &self.state().formulas)
+    /// [`pages::install_assets`] does. The formulas KaTeX refused come back as their
+    /// diagnostics, for the caller to report as it reports every other.
+    pub fn install(&self, html_dest: &Path) -> Result<(), InstallError> {
+        self.finish().map_err(InstallError::Refused)?;
+        pages::fill_and_link(html_dest, &self.state().formulas).map_err(InstallError::Io)
+    }
+}
+
+/// Why [`Deferred::install`] failed.
+#[derive(Debug)]
+pub enum InstallError {
+    /// Formulas KaTeX refused, each at its file and line.
+    Refused(Diagnostics),
+    /// A page could not be read or written, or holds a placeholder no formula fills.
+    Io(io::Error),
+}
+
+impl std::fmt::Display for InstallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InstallError::Refused(diagnostics) => diagnostics.fmt(f),
+            InstallError::Io(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for InstallError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            InstallError::Refused(diagnostics) => Some(diagnostics),
+            InstallError::Io(error) => Some(error),
+        }
     }
 }
 

@@ -289,21 +289,8 @@ impl MathPreprocessor {
         ctx: &PreprocessorContext,
         diagnostics: &mut Diagnostics,
     ) -> Option<MathOptions> {
-        let key = format!("preprocessor.{}", self.name);
-        let table = match ctx
-            .config
-            .get::<serde_json::Map<String, serde_json::Value>>(&key)
-        {
-            Ok(table) => table,
-            Err(err) => {
-                diagnostics.push(
-                    Diagnostic::error(format!("`[{key}]` is not a table of options: {err:#}"))
-                        .in_file("book.toml"),
-                );
-                return None;
-            }
-        };
-        match MathOptions::from_table(&self.name, table.as_ref(), &ctx.root) {
+        let table = common::config::Table::of_book(&ctx.config, &ctx.root, &self.name);
+        match MathOptions::from_table(&table, &ctx.root) {
             Ok((mut options, warnings)) => {
                 for w in warnings {
                     diagnostics.push(w);

@@ -58,10 +58,9 @@ fn build_with(root: &Path, mode: Mode, strictness: Strictness) -> Result<(), Str
     md.build().map_err(|e| format!("{e:#}"))?;
     let html = root.join("book");
     match mode {
-        Mode::Inline => install_assets(&html),
-        Mode::Deferred => formulas.install(&html),
+        Mode::Inline => install_assets(&html).map_err(|e| e.to_string()),
+        Mode::Deferred => formulas.install(&html).map_err(|e| e.to_string()),
     }
-    .map_err(|e| e.to_string())
 }
 
 /// Builds the book at `root` as `coursebook build` does.

@@ -13,14 +13,20 @@
 pub mod prose;
 pub mod rules;
 
-use common::Splicer;
+use common::{config, Diagnostics, Splicer};
 use mdbook_markdown::pulldown_cmark::{Event, Parser};
 use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use rules::Counts;
+use serde::Deserialize;
 
-/// The keys of `[preprocessor.typography]` that the stage reads.
-pub const KEYS: &[&str] = &["enable"];
+/// The `[preprocessor.typography]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Table {
+    /// `enable = false` turns the stage off for a French book.
+    pub enable: Option<bool>,
+}
 
 /// The mdBook preprocessor. See the crate documentation.
 #[derive(Debug, Default, Clone)]
@@ -31,9 +37,11 @@ impl TypographyPreprocessor {
     pub const NAME: &'static str = "typography";
 
     /// Whether the stage changes the book of `ctx`: a French book that did not turn it off.
+    /// A table that cannot be read counts as on; [`Self::run`] reports it.
     pub fn enabled(config: &mdbook_preprocessor::config::Config) -> bool {
-        let key = format!("preprocessor.{}.enable", Self::NAME);
-        common::page::is_french(config) && config.get::<bool>(&key).ok().flatten() != Some(false)
+        let table = config::Table::new(config, "", Self::NAME).read::<Table>();
+        common::page::is_french(config)
+            && table.map_or(true, |read| read.options.enable != Some(false))
     }
 }
 
@@ -47,6 +55,9 @@ impl Preprocessor for TypographyPreprocessor {
         ctx: &PreprocessorContext,
         mut book: Book,
     ) -> mdbook_preprocessor::errors::Result<Book> {
+        config::Table::of_book(&ctx.config, &ctx.root, Self::NAME)
+            .read::<Table>()
+            .map_err(|e| mdbook_preprocessor::errors::Error::new(Diagnostics::from(e)))?;
         if !Self::enabled(&ctx.config) {
             return Ok(book);
         }
