@@ -18,7 +18,9 @@ use std::path::{Path, PathBuf};
 /// The language of the book's text and of its reader-facing words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Language {
+    /// English: `language = "en"`, English starter text.
     En,
+    /// French: `language = "fr"`, French starter text and typography.
     Fr,
 }
 
@@ -27,6 +29,7 @@ pub enum Language {
 pub struct InitOptions {
     /// Adds the exam: a question, its barème, the two editions.
     pub exam: bool,
+    /// The language of the book's text.
     pub language: Language,
 }
 

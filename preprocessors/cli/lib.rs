@@ -99,6 +99,7 @@ pub struct BuildOptions {
 /// Whether a build prints the editions' PDFs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Paper {
+    /// HTML, then each edition printed to PDF (needs Chromium).
     #[default]
     Print,
     /// HTML only: `serve` rebuilds on every edit, and printing takes seconds.

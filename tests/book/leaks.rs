@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 /// One token a student must not meet, and the check it comes from.
 #[derive(Debug, Clone)]
-pub struct Needle {
+pub(crate) struct Needle {
     pub token: String,
     pub question: u32,
     /// `src/partie2.md:71`, for the report.
@@ -27,7 +27,7 @@ pub struct Needle {
 
 /// A token found in the sujet where it is not allowed.
 #[derive(Debug, Clone)]
-pub struct Hit {
+pub(crate) struct Hit {
     pub file: String,
     pub token: String,
     pub check: String,
@@ -45,7 +45,7 @@ impl std::fmt::Display for Hit {
 }
 
 /// The exam as the sources write it: each chapter with its parsed structure, in reading order.
-pub struct Sources {
+pub(crate) struct Sources {
     pages: Vec<(Page, PageExam)>,
     /// Shown values of the corrigé: expression → texts (`keys[0]` → `[0; 1]`).
     values: HashMap<String, BTreeSet<String>>,
@@ -54,7 +54,7 @@ pub struct Sources {
 impl Sources {
     /// Reads the chapters SUMMARY.md lists under `root/src`, and the shown values of the built
     /// corrigé at `corrige`.
-    pub fn read(root: &Path, corrige: &Path) -> Sources {
+    pub(crate) fn read(root: &Path, corrige: &Path) -> Sources {
         let summary = std::fs::read_to_string(root.join("src/SUMMARY.md")).unwrap();
         let mut pages = Vec::new();
         for (i, rel) in summary_links(&summary).into_iter().enumerate() {
@@ -76,7 +76,7 @@ impl Sources {
     }
 
     /// The tokens of every check inside an answer or a note.
-    pub fn needles(&self, report: &Report) -> Vec<Needle> {
+    pub(crate) fn needles(&self, report: &Report) -> Vec<Needle> {
         let mut needles = Vec::new();
         for record in &report.checks {
             let Some((page, exam)) = self.pages.iter().find(|(p, _)| p.file == record.file) else {
@@ -107,7 +107,7 @@ impl Sources {
 
     /// The statement text a student has read up to question `n` included (see the module's
     /// documentation), and the statement text of the whole exam.
-    pub fn statements(&self) -> (HashMap<u32, String>, String) {
+    pub(crate) fn statements(&self) -> (HashMap<u32, String>, String) {
         let mut read = String::new();
         let mut upto = HashMap::new();
         for (page, exam) in self.pages.iter().filter(|(_, e)| !e.questions.is_empty()) {
@@ -239,7 +239,7 @@ fn shown_values(corrige: &Path) -> HashMap<String, BTreeSet<String>> {
 
 /// What a check gives away: its written text, each number of it, and the computed value at
 /// the written precision, with both decimal separators.
-pub fn tokens_of(written: &str, computed: Option<&str>) -> BTreeSet<String> {
+pub(crate) fn tokens_of(written: &str, computed: Option<&str>) -> BTreeSet<String> {
     // A French book's computed values group digits with U+202F (« 30 000 ») and write U+2212:
     // one number, as the checker reads it.
     let computed = computed.map(|c| c.replace('\u{202f}', "").replace('\u{2212}', "-"));
@@ -309,14 +309,14 @@ fn parse(number: &str) -> Option<f64> {
 }
 
 /// One spelling for what reads the same: U+2212 is a minus, no-break spaces are spaces.
-pub fn normalize(text: &str) -> String {
+pub(crate) fn normalize(text: &str) -> String {
     text.replace('\u{2212}', "-")
         .replace(['\u{a0}', '\u{202f}', '\u{2009}'], " ")
 }
 
 /// Byte offsets where `token` stands in `text` as a whole token: not inside a word or a
 /// number (a sign or a decimal separator between digits is part of the number).
-pub fn find_token(text: &str, token: &str) -> Vec<usize> {
+pub(crate) fn find_token(text: &str, token: &str) -> Vec<usize> {
     let mut found = Vec::new();
     for (i, _) in text.match_indices(token) {
         let before = text[..i].chars().rev().take(2).collect::<Vec<_>>();
@@ -342,7 +342,11 @@ pub fn find_token(text: &str, token: &str) -> Vec<usize> {
 /// attributes; the texts of the search index; the sidebar's table of contents; the files the
 /// book's `src/` gives (`src` holds them: mdBook copies them as they are); the PDF's text.
 /// The rest is the theme's and mdBook's code, fonts and styles.
-pub fn readable_files(sujet: &Path, src: &Path, pdf: Option<&Path>) -> Vec<(String, String)> {
+pub(crate) fn readable_files(
+    sujet: &Path,
+    src: &Path,
+    pdf: Option<&Path>,
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for file in walkdir::WalkDir::new(sujet)
         .sort_by_file_name()
@@ -478,7 +482,7 @@ fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
 }
 
 /// Every place where a token of `needles` stands in `files` without being allowed.
-pub fn hits(sources: &Sources, needles: &[Needle], files: &[(String, String)]) -> Vec<Hit> {
+pub(crate) fn hits(sources: &Sources, needles: &[Needle], files: &[(String, String)]) -> Vec<Hit> {
     let (statements, all) = sources.statements();
     let all = normalize(&all);
     let mut hits = Vec::new();

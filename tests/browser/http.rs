@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// Serves the files under `root` on a free port of 127.0.0.1, from a background thread, for
 /// as long as the test process lives. Returns the port.
-pub fn serve(root: PathBuf) -> u16 {
+pub(crate) fn serve(root: PathBuf) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a local port");
     let port = listener.local_addr().expect("local address").port();
     std::thread::spawn(move || {
@@ -92,7 +92,7 @@ fn percent_decode(text: &str) -> String {
 }
 
 /// Sends one request to `127.0.0.1:port` and returns the status code and the body.
-pub fn request(
+pub(crate) fn request(
     port: u16,
     method: &str,
     path: &str,

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// A running chromedriver with one browser session; both end when this is dropped.
-pub struct Browser {
+pub(crate) struct Browser {
     driver: Child,
     port: u16,
     session: String,
@@ -23,7 +23,7 @@ impl Browser {
     /// Chromium's own background traffic (updates, sync, safe browsing) is switched off, and
     /// every host name but 127.0.0.1 resolves to nothing: a page that tries to reach the
     /// network gets a failed request, which the test sees as a console error.
-    pub fn start(chromium: &Path, chromedriver: &Path, scratch: &Path) -> Browser {
+    pub(crate) fn start(chromium: &Path, chromedriver: &Path, scratch: &Path) -> Browser {
         let port = free_port();
         let profile = scratch.join(format!("chromium-profile-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&profile);
@@ -101,7 +101,7 @@ impl Browser {
         format!("/session/{}{rest}", self.session)
     }
 
-    pub fn goto(&self, url: &str) {
+    pub(crate) fn goto(&self, url: &str) {
         self.call(
             "POST",
             &self.session_path("/url"),
@@ -109,7 +109,7 @@ impl Browser {
         );
     }
 
-    pub fn title(&self) -> String {
+    pub(crate) fn title(&self) -> String {
         self.call("GET", &self.session_path("/title"), None)
             .as_str()
             .unwrap_or_default()
@@ -117,7 +117,7 @@ impl Browser {
     }
 
     /// Runs `script` (a function body; `arguments` holds `args`) and returns its result.
-    pub fn run(&self, script: &str, args: Vec<Value>) -> Value {
+    pub(crate) fn run(&self, script: &str, args: Vec<Value>) -> Value {
         self.call(
             "POST",
             &self.session_path("/execute/sync"),
@@ -127,7 +127,7 @@ impl Browser {
 
     /// The first element matching `css`, as a reference to pass to [`run`](Self::run) or
     /// [`click`](Self::click); panics when there is none.
-    pub fn find(&self, css: &str) -> Value {
+    pub(crate) fn find(&self, css: &str) -> Value {
         let found = self.call(
             "POST",
             &self.session_path("/element"),
@@ -142,7 +142,7 @@ impl Browser {
 
     /// Clicks an element found by [`find`](Self::find), as a user would (the element must be
     /// visible and not covered).
-    pub fn click(&self, element: &Value) {
+    pub(crate) fn click(&self, element: &Value) {
         let id = element[ELEMENT].as_str().unwrap_or_default();
         self.call(
             "POST",
@@ -152,7 +152,7 @@ impl Browser {
     }
 
     /// Browser console entries since the last call (chromedriver's log endpoint).
-    pub fn console(&self) -> Vec<Value> {
+    pub(crate) fn console(&self) -> Vec<Value> {
         match self.call(
             "POST",
             &self.session_path("/se/log"),

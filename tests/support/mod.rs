@@ -6,25 +6,25 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A book written into a fresh folder under Cargo's scratch space for tests.
-pub struct Fixture {
+pub(crate) struct Fixture {
     pub root: PathBuf,
 }
 
 /// The folder of this repository's course library, `preprocessors/calc`.
-pub fn course_library() -> PathBuf {
+pub(crate) fn course_library() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("preprocessors/calc")
 }
 
 /// One Cargo target folder (`CARGO_TARGET_DIR`) for the libraries of every scratch book, so
 /// that their dependencies (ndarray, serde, roots) are compiled once, not once per test.
-pub fn shared_library_target() -> (&'static str, std::ffi::OsString) {
+pub(crate) fn shared_library_target() -> (&'static str, std::ffi::OsString) {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("book-libraries");
     ("CARGO_TARGET_DIR", dir.into_os_string())
 }
 
 impl Fixture {
     /// A book made of `files` (path relative to the book root, contents).
-    pub fn new(name: &str, files: &[(&str, &str)]) -> Fixture {
+    pub(crate) fn new(name: &str, files: &[(&str, &str)]) -> Fixture {
         static N: AtomicUsize = AtomicUsize::new(0);
         let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
             "{name}-{}-{}",
@@ -42,7 +42,7 @@ impl Fixture {
 
     /// A one-chapter book with the compute stage, whose chapter `src/ch.md` is `chapter`; its
     /// library is this repository's course library (`softmax`, `dot_attention`, …).
-    pub fn chapter(name: &str, chapter: &str) -> Fixture {
+    pub(crate) fn chapter(name: &str, chapter: &str) -> Fixture {
         let book_toml = format!(
             "[book]\ntitle = \"T\"\n\n[preprocessor.compute]\nafter = [\"links\"]\ntimeout = 5\nlibrary = {:?}\n",
             course_library().display().to_string()
@@ -59,7 +59,7 @@ impl Fixture {
 
     /// A copy of the repository's book (book.toml, src/, theme/) in a scratch folder. The
     /// library stays where it is: book.toml names it by an absolute path in the copy.
-    pub fn copy_of_the_book(name: &str) -> Fixture {
+    pub(crate) fn copy_of_the_book(name: &str) -> Fixture {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let fixture = Fixture::new(name, &[]);
         std::fs::create_dir_all(&fixture.root).unwrap();
@@ -85,25 +85,25 @@ impl Fixture {
         fixture
     }
 
-    pub fn path(&self, relative: &str) -> PathBuf {
+    pub(crate) fn path(&self, relative: &str) -> PathBuf {
         self.root.join(relative)
     }
 
-    pub fn read(&self, relative: &str) -> String {
+    pub(crate) fn read(&self, relative: &str) -> String {
         std::fs::read_to_string(self.path(relative)).unwrap()
     }
 
-    pub fn write(&self, relative: &str, text: &str) {
+    pub(crate) fn write(&self, relative: &str, text: &str) {
         std::fs::write(self.path(relative), text).unwrap();
     }
 
     /// Builds with the library entry point; the error rendered as the CLI prints it.
-    pub fn build(&self) -> Result<coursebook::Built, String> {
+    pub(crate) fn build(&self) -> Result<coursebook::Built, String> {
         coursebook::build(&self.root, None).map_err(|e| coursebook::render_error(&e))
     }
 
     /// Checks without rendering; the error rendered as the CLI prints it.
-    pub fn check(&self) -> (coursebook_compute::Report, Result<(), String>) {
+    pub(crate) fn check(&self) -> (coursebook_compute::Report, Result<(), String>) {
         let mut report = coursebook_compute::Report::default();
         let result =
             coursebook::check(&self.root, &mut report).map_err(|e| coursebook::render_error(&e));
@@ -111,7 +111,7 @@ impl Fixture {
     }
 
     /// Every file below `relative`, with its bytes, to compare folders before and after.
-    pub fn snapshot(&self, relative: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    pub(crate) fn snapshot(&self, relative: &str) -> Vec<(PathBuf, Vec<u8>)> {
         let mut files: Vec<_> = walkdir::WalkDir::new(self.path(relative))
             .sort_by_file_name()
             .into_iter()
@@ -135,7 +135,7 @@ impl Drop for Fixture {
 impl Fixture {
     /// A copy of the book folder `dir` (bytes, any encoding), without its top-level entries
     /// named in `skip`.
-    pub fn copy_of(name: &str, dir: &Path, skip: &[&str]) -> Fixture {
+    pub(crate) fn copy_of(name: &str, dir: &Path, skip: &[&str]) -> Fixture {
         let fixture = Fixture::new(name, &[]);
         for entry in walkdir::WalkDir::new(dir).min_depth(1) {
             let entry = entry.unwrap();
@@ -158,13 +158,17 @@ impl Fixture {
     /// Runs the `coursebook` binary with `args` in the book root, with the caches in the book's
     /// own `target/coursebook` (whatever `COURSEBOOK_CACHE_DIR` says), killing it after
     /// `limit`. The exit status (`None` when it was killed), stdout and stderr.
-    pub fn run(&self, args: &[&str], limit: std::time::Duration) -> (Option<i32>, String, String) {
+    pub(crate) fn run(
+        &self,
+        args: &[&str],
+        limit: std::time::Duration,
+    ) -> (Option<i32>, String, String) {
         self.run_program(env!("CARGO_BIN_EXE_coursebook"), args, &[], limit)
     }
 
     /// Runs `program` as [`Fixture::run`] runs the `coursebook` binary, with `envs` added to
     /// its environment.
-    pub fn run_program(
+    pub(crate) fn run_program(
         &self,
         program: impl AsRef<std::ffi::OsStr>,
         args: &[&str],
@@ -203,7 +207,7 @@ impl Fixture {
     }
 
     /// The names of the entries of the book root, sorted.
-    pub fn top_level(&self) -> Vec<String> {
+    pub(crate) fn top_level(&self) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(&self.root)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -311,9 +311,12 @@ fn full_mask_rect(n_q: usize, n_k: usize) -> Array2<bool> {
 /// `Q = Y·W_Q + b_Q` from the sequence Y, then scaled dot-product [`attention`]. Tokens are rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttentionLayer {
-    /// Each projection: weights of shape `(input, dim)` and a bias of length `dim`.
+    /// The queries' projection. Each projection: weights of shape `(input, dim)` and a bias
+    /// of length `dim`.
     pub query: (Array2<f64>, Array1<f64>),
+    /// The keys' projection.
     pub key: (Array2<f64>, Array1<f64>),
+    /// The values' projection.
     pub value: (Array2<f64>, Array1<f64>),
 }
 

@@ -124,9 +124,13 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
 /// How to train: epochs, mini-batch size, Adam's step size, and the seed of the batch order.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Training {
+    /// Passes over the training set.
     pub epochs: usize,
+    /// Images a mini-batch.
     pub batch: usize,
+    /// Adam's step size.
     pub learning_rate: f32,
+    /// Seeds the order of the mini-batches.
     pub seed: u64,
 }
 

@@ -292,7 +292,10 @@ pub fn multi_head_attention(mha: &MultiHeadAttention, counted: bool) -> Figure {
 pub enum Layer {
     /// Self-attention; `masked` means a causal mask (each token sees only itself and the
     /// tokens before it), otherwise every token sees every token.
-    SelfAttention { masked: bool },
+    SelfAttention {
+        /// Whether a causal mask hides the tokens after each one.
+        masked: bool,
+    },
     /// Attention whose queries come from this stack and keys and values from the other stack
     /// (the encoder's output).
     CrossAttention,

@@ -173,6 +173,7 @@ fn distance_to_segment(p: (f32, f32), a: (f32, f32), b: (f32, f32)) -> f32 {
 pub struct Images {
     /// Shape `(count, PIXELS)`.
     pub pixels: Array2<f32>,
+    /// The digit each row shows.
     pub labels: Vec<usize>,
 }
 
@@ -200,7 +201,9 @@ impl Images {
 /// A training set and a test set drawn independently from the same distribution.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DigitSet {
+    /// What the autoencoders learn from.
     pub train: Images,
+    /// What they have never seen.
     pub test: Images,
 }
 

@@ -266,7 +266,9 @@ fn padded_range(values: impl Iterator<Item = f64>, include_zero: bool) -> (f64, 
 /// One curve of a [`line_plot`]: its legend label and its points `(x, y)`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
+    /// Its name in the legend.
     pub label: String,
+    /// Its points `(x, y)`, drawn in order.
     pub points: Vec<(f64, f64)>,
 }
 

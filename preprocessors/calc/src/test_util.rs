@@ -4,7 +4,7 @@ use ndarray::{ArrayBase, Data, Ix1};
 
 /// Asserts `|a - b| <= tol`.
 #[track_caller]
-pub fn assert_close(a: f64, b: f64, tol: f64) {
+pub(crate) fn assert_close(a: f64, b: f64, tol: f64) {
     assert!(
         (a - b).abs() <= tol,
         "{a} and {b} differ by more than {tol}"
@@ -13,7 +13,7 @@ pub fn assert_close(a: f64, b: f64, tol: f64) {
 
 /// Asserts equal lengths and `|a_i - b_i| <= tol` for every `i`.
 #[track_caller]
-pub fn assert_all_close<S1, S2>(a: &ArrayBase<S1, Ix1>, b: &ArrayBase<S2, Ix1>, tol: f64)
+pub(crate) fn assert_all_close<S1, S2>(a: &ArrayBase<S1, Ix1>, b: &ArrayBase<S2, Ix1>, tol: f64)
 where
     S1: Data<Elem = f64>,
     S2: Data<Elem = f64>,

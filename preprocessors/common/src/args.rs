@@ -14,7 +14,9 @@
 /// One argument.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Arg {
+    /// A word alone: `6`, `sujet`.
     Bare(String),
+    /// `name=value`, quotes removed: `points=2`, `title="Les réseaux"`.
     Pair(String, String),
 }
 

@@ -30,6 +30,7 @@ pub fn cache_root(book_root: &Path) -> PathBuf {
 pub struct KeyHasher(blake3::Hasher);
 
 impl KeyHasher {
+    /// An empty hasher.
     pub fn new() -> Self {
         Self::default()
     }
@@ -62,6 +63,7 @@ impl Cache {
         }
     }
 
+    /// The folder of this cache's entries.
     pub fn dir(&self) -> &Path {
         &self.dir
     }

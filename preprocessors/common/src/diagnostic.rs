@@ -17,14 +17,18 @@ use std::ops::Range;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Stops the build.
     Error,
+    /// Printed; the build goes on (unless warnings are denied).
     Warning,
 }
 
 /// One problem found in the book, with the place it stands.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// What is wrong, in one sentence.
     pub message: String,
     /// The file as the user names it, relative to the book root (`src/q7.md`).
     pub path: String,
@@ -111,6 +115,7 @@ impl Diagnostic {
         self
     }
 
+    /// Whether it stops the build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -214,18 +219,22 @@ fn quote_window(line: &str, column: usize, width: usize) -> (String, usize, usiz
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// No diagnostic yet.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Adds one.
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.0.push(diagnostic);
     }
 
+    /// How many are errors.
     pub fn errors(&self) -> usize {
         self.0.iter().filter(|d| d.is_error()).count()
     }
 
+    /// Whether one is an error.
     pub fn has_errors(&self) -> bool {
         self.errors() > 0
     }

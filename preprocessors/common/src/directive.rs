@@ -31,6 +31,7 @@ pub struct Directive<'a> {
 /// What [`scan`] found.
 #[derive(Debug, Default)]
 pub struct Scan<'a> {
+    /// The complete directives, in source order.
     pub directives: Vec<Directive<'a>>,
     /// Ranges of wanted directives that open with `{{#name` but do not close with `}}` on the
     /// same line: reported by the caller rather than silently shown as text.

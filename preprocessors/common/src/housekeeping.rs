@@ -56,7 +56,9 @@ fn lock_file(root: &Path) -> io::Result<fs::File> {
 /// What [`prune`] removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Pruned {
+    /// How many cache entries were removed.
     pub entries: usize,
+    /// How many bytes they took.
     pub bytes: u64,
 }
 

@@ -14,6 +14,7 @@ pub struct Page {
     pub key: PathBuf,
     /// The Markdown file as diagnostics name it (`src/partie1.md`).
     pub file: String,
+    /// The chapter's Markdown, as the previous stages left it.
     pub content: String,
 }
 

@@ -13,6 +13,7 @@ pub struct Splicer {
 }
 
 impl Splicer {
+    /// No replacement yet.
     pub fn new() -> Self {
         Self::default()
     }

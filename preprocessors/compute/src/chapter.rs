@@ -20,13 +20,13 @@ use coursebook_notebook::notebook::Value;
 use mdbook_preprocessor::errors::Result;
 use std::path::PathBuf;
 
-pub use common::page::{collect, Page};
+pub(crate) use common::page::{collect, Page};
 
 /// The directives this stage replaces; `n` marks a number that is not a result.
 pub const DIRECTIVES: &[&str] = &["check", "value", "verification", "figure", "n"];
 
 /// Evaluates the book's blocks and rewrites every page. Returns the new contents by key.
-pub fn process(
+pub(crate) fn process(
     pages: &[Page],
     options: &Options,
     cache: &Cache,

@@ -15,11 +15,14 @@ use std::fmt;
 /// A published name followed by indices: `scores`, `scores[0]`, `m[1][2]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValuePath {
+    /// The name given to `publish!`.
     pub name: String,
+    /// The indices, outermost first.
     pub indices: Vec<usize>,
 }
 
 impl ValuePath {
+    /// Reads `name`, `name[i]` or `name[i][j]`; spaces around the text are ignored.
     pub fn parse(text: &str) -> Result<ValuePath, ParseError> {
         let text = text.trim();
         let name_end = text.find('[').unwrap_or(text.len());
@@ -73,7 +76,7 @@ impl fmt::Display for ValuePath {
 pub enum Tolerance {
     /// The default: the computed value, rounded to the digits written, equals what is written.
     Digits,
-    /// `± 0.05`: the difference is at most this much.
+    /// `± 0,05`: the difference is at most this much.
     Absolute(f64),
     /// `± 5%`: the difference is at most this fraction of the written value.
     Relative(f64),
@@ -82,10 +85,13 @@ pub enum Tolerance {
 /// The arguments of a `{{#check}}` directive.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claim {
+    /// What is checked.
     pub path: ValuePath,
     /// The written value exactly as the reader will see it.
     pub text: String,
+    /// The written value, parsed.
     pub written: Written,
+    /// How close the computed value must be.
     pub tolerance: Tolerance,
 }
 
@@ -157,12 +163,14 @@ fn parse_tolerance(text: &str) -> Result<Tolerance, ParseError> {
 /// The arguments of a `{{#value}}` directive.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Show {
+    /// What is shown.
     pub path: ValuePath,
     /// Fixed number of decimals; `None` prints the shortest exact form.
     pub digits: Option<usize>,
 }
 
 impl Show {
+    /// Reads `name` and an optional `digits=N`.
     pub fn parse(args: &str) -> Result<Show, ParseError> {
         let mut parts = args.split_whitespace();
         let path = parts.next().ok_or_else(|| {

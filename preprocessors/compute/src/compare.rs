@@ -19,11 +19,15 @@ pub enum Rule {
     Integer,
     /// Rounds to the number written at this many decimals.
     Decimals(u32),
+    /// Within this distance of the written value (`± 0,05`).
     Absolute(f64),
+    /// Within this fraction of the written value (`± 5%`).
     Relative(f64),
     /// Same length, each item by its own rule.
     List,
+    /// The same string, to the letter.
     SameText,
+    /// The same boolean.
     SameBoolean,
 }
 

@@ -26,7 +26,9 @@ use std::ops::Range;
 pub struct NumberRecord {
     /// The Markdown file, relative to the book root, and the 1-based line and column.
     pub file: String,
+    /// Its 1-based line.
     pub line: usize,
+    /// Its 1-based column, in characters.
     pub column: usize,
     /// The number as written (`0,46`).
     pub text: String,

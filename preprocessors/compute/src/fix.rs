@@ -28,7 +28,12 @@ use std::path::Path;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fix {
     /// Replace the written text `old` (as it stands in the source) with `new`.
-    Replace { old: String, new: String },
+    Replace {
+        /// The written text.
+        old: String,
+        /// The computed value, written in the same form.
+        new: String,
+    },
     /// The written form cannot carry the computed value, for this reason.
     Refuse(String),
 }
@@ -36,9 +41,13 @@ pub enum Fix {
 /// One rewrite made in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
+    /// The Markdown file, relative to the book root.
     pub file: String,
+    /// The 1-based line of the check.
     pub line: usize,
+    /// The written value before.
     pub old: String,
+    /// The computed value, in the same form.
     pub new: String,
 }
 

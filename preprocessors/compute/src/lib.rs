@@ -49,8 +49,10 @@ pub struct ComputePreprocessor {
 }
 
 impl ComputePreprocessor {
+    /// The stage's name, and its book.toml table's.
     pub const NAME: &'static str = "compute";
 
+    /// A preprocessor whose report nobody reads (the official mdbook CLI's case).
     pub fn new() -> Self {
         Self::default()
     }

@@ -10,18 +10,24 @@ use std::sync::{Arc, Mutex};
 pub struct CheckRecord {
     /// The Markdown file, relative to the book root (`src/q7.md`).
     pub file: String,
+    /// Its 1-based line.
     pub line: usize,
+    /// Its 1-based column, in characters.
     pub column: usize,
     /// The chapter's page, relative to the book's output root (`q7.html`), and the check's
     /// anchor in it, for links.
     pub page: String,
+    /// The check's `id` in that page.
     pub anchor: String,
     /// The checked expression (`scores[0]`).
     pub expression: String,
+    /// The answer as written (`0,46`).
     pub written: String,
     /// The computed value, or `None` when there was none (unknown name, bad index).
     pub computed: Option<String>,
+    /// How they were compared (`arrondi à 2 décimales`).
     pub rule: String,
+    /// Whether the written answer matches the computed value.
     pub holds: bool,
     /// Why it does not hold.
     pub problem: Option<String>,
@@ -37,16 +43,19 @@ pub struct CheckRecord {
 /// The record of one build, shared between the preprocessor and the tool that runs it.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
+    /// Every check, in reading order.
     pub checks: Vec<CheckRecord>,
     /// Every number written in an answer or a note, checked or not.
     pub numbers: Vec<crate::coverage::NumberRecord>,
     /// Chapters that hold computations or checks.
     pub chapters: usize,
+    /// What compiling and running the computations cost.
     #[serde(skip)]
     pub stats: Stats,
 }
 
 impl Report {
+    /// How many checks do not hold.
     pub fn failures(&self) -> usize {
         self.checks.iter().filter(|c| !c.holds).count()
     }

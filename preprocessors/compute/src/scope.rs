@@ -9,8 +9,11 @@
 /// A delimiter that breaks out of the block, with its 1-based line and column in the block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Breakout {
+    /// Its 1-based line in the block.
     pub line: usize,
+    /// Its 1-based column, in characters.
     pub column: usize,
+    /// What it breaks, and how to write it instead.
     pub message: String,
 }
 

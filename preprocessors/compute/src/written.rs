@@ -20,11 +20,16 @@ pub enum Written {
     /// A number written with `decimals` digits after the separator: it stands for the integer
     /// `mantissa × 10^-decimals` exactly, which lets the checker compare without float noise.
     Number {
+        /// The digits as one integer, sign included (`0,46` → 46).
         mantissa: Integer,
+        /// How many were written after the separator (`0,46` → 2).
         decimals: u32,
     },
+    /// `vrai`/`faux` or `true`/`false`.
     Bool(bool),
+    /// A quoted string.
     Str(String),
+    /// `[a; b; c]`: one written answer an item.
     List(Vec<Written>),
 }
 

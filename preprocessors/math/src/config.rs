@@ -22,8 +22,11 @@ pub const MAX_EXPAND_BOUND: i32 = 10_000;
 /// What KaTeX writes: glyphs for the eye, MathML for screen readers, or both (the default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Output {
+    /// KaTeX's HTML alone.
     Html,
+    /// MathML alone.
     Mathml,
+    /// Both: HTML for the eye, MathML for screen readers.
     HtmlAndMathml,
 }
 
@@ -57,15 +60,22 @@ impl Output {
 /// The options that decide how formulas are rendered and how errors are treated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MathOptions {
+    /// What KaTeX writes (`output`).
     pub output: Output,
+    /// Equation numbers on the left (`leqno`).
     pub leqno: bool,
+    /// Display formulas flush left (`fleqn`).
     pub fleqn: bool,
     /// `true` (the default): an invalid formula fails the build. `false`: it is shown in
     /// `error_color` and reported as a warning.
     pub throw_on_error: bool,
+    /// The colour of a formula shown as its source after an error (`error-color`).
     pub error_color: String,
+    /// KaTeX's `minRuleThickness`, in em.
     pub min_rule_thickness: Option<f64>,
+    /// KaTeX's `maxSize`, in em; `None` for no limit.
     pub max_size: Option<f64>,
+    /// KaTeX's `maxExpand`: the most macro expansions in one formula.
     pub max_expand: i32,
     /// `\href`, `\includegraphics`, `\htmlClass`...: off unless the book asks for it.
     pub trust: bool,

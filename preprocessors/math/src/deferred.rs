@@ -154,7 +154,7 @@ pub(crate) struct Pending {
 impl Pending {
     /// Starts rendering `jobs` (whose cache keys are `keys`), then stores the successes in
     /// `store`. `None` when no thread can be started: the caller renders on the spot.
-    pub fn spawn(
+    pub(crate) fn spawn(
         jobs: &Arc<Vec<Job>>,
         keys: &Arc<Vec<String>>,
         options: &MathOptions,
@@ -185,7 +185,7 @@ impl Pending {
     }
 
     /// Records where job `occurrence.job` appears.
-    pub fn occurs(&mut self, occurrence: Occurrence) {
+    pub(crate) fn occurs(&mut self, occurrence: Occurrence) {
         self.occurrences.push(occurrence);
     }
 

@@ -38,7 +38,9 @@ pub struct Leftover {
 /// What the scan of one chapter found.
 #[derive(Debug, Default)]
 pub struct Scan {
+    /// The formulas, in source order.
     pub formulas: Vec<Formula>,
+    /// Texts with a `$` that are not formulas, for the linter.
     pub leftovers: Vec<Leftover>,
 }
 

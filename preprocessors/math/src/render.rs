@@ -22,7 +22,9 @@ pub const MIN_FORMULAS_PER_THREAD: usize = 64;
 /// One formula to render.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Job {
+    /// The formula's TeX, without its `$` delimiters.
     pub tex: String,
+    /// Whether it is display math (`$$…$$`).
     pub display: bool,
 }
 

@@ -22,6 +22,7 @@ pub enum FigureFormat {
 /// A published figure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
+    /// SVG or PNG.
     pub format: FigureFormat,
     /// The SVG markup, or the PNG bytes in base64.
     pub data: String,

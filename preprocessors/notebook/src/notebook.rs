@@ -28,8 +28,11 @@ pub enum Value {
     /// A float; NaN and the infinities travel as the strings `"NaN"`, `"inf"` and `"-inf"`,
     /// since JSON has no number for them.
     Float(#[serde(with = "float_repr")] f64),
+    /// A boolean, checked against `vrai`/`faux` or `true`/`false`.
     Bool(bool),
+    /// A string, checked as written.
     Str(String),
+    /// A vector, a matrix (a list of rows) or a tuple, indexed as `name[i]`.
     List(Vec<Value>),
     /// A drawing or an image, shown with `{{#figure NAME}}`; it cannot be checked.
     Figure(crate::figure::Figure),
@@ -37,6 +40,7 @@ pub enum Value {
 
 /// Conversion of a Rust value into a published [`Value`].
 pub trait Publish {
+    /// The value as the book's checks and `{{#value}}` see it.
     fn to_value(&self) -> Value;
 
     /// How many numbers, strings or figures the value holds, counted before it is converted,
@@ -165,7 +169,7 @@ mod float_repr {
     use serde::{de, Deserializer, Serializer};
     use std::fmt;
 
-    pub fn serialize<S: Serializer>(x: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(x: &f64, serializer: S) -> Result<S::Ok, S::Error> {
         match *x {
             x if x.is_finite() => serializer.serialize_f64(x),
             x if x.is_nan() => serializer.serialize_str("NaN"),
@@ -174,7 +178,7 @@ mod float_repr {
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
         deserializer.deserialize_any(FloatVisitor)
     }
 
@@ -326,34 +330,68 @@ where
 #[serde(tag = "event", rename_all = "lowercase")]
 pub enum Event {
     /// Chapter `chapter` (its index among the book's computing chapters) started.
-    Start { chapter: usize },
+    Start {
+        /// The chapter's index.
+        chapter: usize,
+    },
     /// Block `block` of the current chapter started: locates a panic raised inside the course
     /// library, a time-out or a flood of output.
-    Block { chapter: usize, block: usize },
+    Block {
+        /// The chapter's index.
+        chapter: usize,
+        /// The block's index in its chapter.
+        block: usize,
+    },
     /// Block `block` ran to its last line. A block that started and never left returned early
     /// (a `return` or a closed function), and the blocks after it did not run.
-    Left { chapter: usize, block: usize },
+    Left {
+        /// The chapter's index.
+        chapter: usize,
+        /// The block's index in its chapter.
+        block: usize,
+    },
     /// A block published `name` at `line` of the generated program.
     Publish {
+        /// The chapter's index.
         chapter: usize,
+        /// The name the checks use.
         name: String,
+        /// The line of `publish!` in the generated program.
         line: u32,
+        /// What was published.
         value: Value,
     },
     /// A block read the data file `path` (relative to the book root, or absolute) through
     /// [`read_data`]: the cached results hold only while the file is unchanged.
-    Input { chapter: usize, path: String },
+    Input {
+        /// The chapter's index.
+        chapter: usize,
+        /// The file, as the block named it.
+        path: String,
+    },
     /// The chapter panicked at `line` of `file` (the generated program, or a library file).
     Panic {
+        /// The chapter's index.
         chapter: usize,
+        /// The source file the panic names.
         file: String,
+        /// Its line in that file.
         line: u32,
+        /// The panic's message.
         message: String,
     },
     /// The chapter's function returned an error through `?`.
-    Error { chapter: usize, message: String },
+    Error {
+        /// The chapter's index.
+        chapter: usize,
+        /// The error's message.
+        message: String,
+    },
     /// The chapter finished.
-    End { chapter: usize },
+    End {
+        /// The chapter's index.
+        chapter: usize,
+    },
 }
 
 /// The result type of a chapter's function, so that blocks may use `?`.
