@@ -246,31 +246,8 @@ fn fix_file(
     for (span, new) in edits {
         text.replace_range(span, new);
     }
-    write_atomically(&path, &text).map_err(|e| failed(e.to_string()))?;
+    common::cache::write_durably(&path, text.as_bytes()).map_err(|e| failed(e.to_string()))?;
     Ok(changes)
-}
-
-/// Writes `text` to a temporary file beside `path`, then renames it over `path`: a reader
-/// (or a crash) never sees half a file.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("fix");
-    let tmp = dir.join(common::cache::temp_name(name));
-    let written = std::fs::File::create(&tmp).and_then(|mut f| {
-        f.write_all(text.as_bytes())?;
-        f.sync_data()
-    });
-    let result = written.and_then(|()| {
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
-        }
-        std::fs::rename(&tmp, path)
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 #[cfg(test)]

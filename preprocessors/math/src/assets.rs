@@ -16,6 +16,7 @@
 //!   mdBook then copies it to the output and links it from every page, and it needs nothing
 //!   beside it (`additional-css` copies a stylesheet, not the fonts it names).
 
+use common::cache::write_atomically;
 use std::fs;
 use std::io;
 use std::path::Path;
@@ -134,19 +135,6 @@ fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<()> {
         return Ok(());
     }
     write_atomically(path, bytes)
-}
-
-/// Writes through a temporary file and a rename, so that `serve` never sends half a file.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let name = path
-        .file_name()
-        .map_or_else(|| "asset".into(), |n| n.to_string_lossy());
-    let tmp = path.with_file_name(common::cache::temp_name(&name));
-    fs::write(&tmp, bytes)
-        .and_then(|()| fs::rename(&tmp, path))
-        .inspect_err(|_| {
-            let _ = fs::remove_file(&tmp);
-        })
 }
 
 /// The file name of the self-contained stylesheet for the official `mdbook` CLI.

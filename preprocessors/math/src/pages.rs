@@ -21,7 +21,8 @@
 //! so a chapter-level `../katex/...` would point outside the book there). Pages without math
 //! load nothing. Pages are rewritten through a temporary file and a rename.
 
-use crate::assets::{write_assets, write_atomically, ASSET_DIR};
+use crate::assets::{write_assets, ASSET_DIR};
+use common::cache::write_atomically;
 use std::collections::HashMap;
 use std::fs;
 use std::io;
