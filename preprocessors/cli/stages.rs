@@ -15,7 +15,7 @@ use mdbook_driver::MDBook;
 use std::path::{Path, PathBuf};
 use typography::TypographyPreprocessor;
 
-pub use exam::Edition;
+pub use common::Edition;
 
 /// A stage of this tool, named as its book.toml table (`[preprocessor.NAME]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -121,7 +121,7 @@ pub fn load(
 ) -> Result<LoadedBook> {
     let mut config = load_config(root)?;
     if let Some(edition) = edition {
-        config.set("preprocessor.exam.edition", edition.name())?;
+        config.set(common::edition::EDITION_KEY, edition.name())?;
         // Each edition may have its own title (`[preprocessor.exam.title]`).
         if let Some(title) =
             exam::config::edition_title(&config, edition.name()).map_err(anyhow::Error::msg)?

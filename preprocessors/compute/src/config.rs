@@ -1,6 +1,7 @@
 //! Options of the `[preprocessor.compute]` table of book.toml.
 
 use crate::written::Locale;
+use common::Edition;
 use mdbook_preprocessor::PreprocessorContext;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -25,6 +26,9 @@ pub struct Options {
     pub locale: Locale,
     /// The book's root folder: the computations run there, and read data files from there.
     pub root: PathBuf,
+    /// The edition being built (`[preprocessor.exam] edition`): the sujet's pages show no
+    /// computation, no proof and no computed answer.
+    pub edition: Edition,
 }
 
 /// The keys of `[preprocessor.compute]` that the stage reads.
@@ -72,6 +76,7 @@ impl Options {
             library: library(ctx, &key("library"))?,
             locale: Locale::of_language(language),
             root: ctx.root.clone(),
+            edition: Edition::of_config(&ctx.config)?,
         })
     }
 }

@@ -3,6 +3,7 @@
 use crate::edition::Edition;
 use crate::header::Metadata;
 use crate::syntax::Points;
+use crate::words::Words;
 use mdbook_preprocessor::config::Config;
 use mdbook_preprocessor::PreprocessorContext;
 
@@ -15,8 +16,8 @@ pub struct Options {
     pub total: Option<Points>,
     /// Which edition to build (`edition = "corrige" | "sujet"`, corrigé by default).
     pub edition: Edition,
-    /// Whether reader-facing words are French (`book.language` starts with `fr`).
-    pub french: bool,
+    /// The language of reader-facing words (`book.language`).
+    pub words: Words,
     /// What `{{#exam-header}}` shows: `course`, `duration`, `instructions`.
     pub metadata: Metadata,
 }
@@ -36,7 +37,6 @@ impl Options {
     /// Reads the options; a value of the wrong type is an error rather than a silent default.
     pub fn from_context(ctx: &PreprocessorContext, name: &str) -> Result<Options, String> {
         let key = |k: &str| format!("preprocessor.{name}.{k}");
-        let french = common::page::is_french(&ctx.config);
         let total = match ctx.config.get::<serde_json::Value>(&key("total")) {
             Ok(None) => None,
             Ok(Some(value)) => Some(total(&value).ok_or_else(|| {
@@ -47,16 +47,7 @@ impl Options {
             })?),
             Err(e) => return Err(format!("book.toml: `{}`: {e}", key("total"))),
         };
-        let edition = match ctx.config.get::<String>(&key("edition")) {
-            Ok(None) => Edition::default(),
-            Ok(Some(text)) => Edition::parse(&text).ok_or_else(|| {
-                format!(
-                    "book.toml: `{}` is \"corrige\" or \"sujet\", not {text:?}",
-                    key("edition")
-                )
-            })?,
-            Err(e) => return Err(format!("book.toml: `{}`: {e}", key("edition"))),
-        };
+        let edition = Edition::of_config(&ctx.config)?;
         let text = |k: &str| -> Result<Option<String>, String> {
             ctx.config
                 .get::<String>(&key(k))
@@ -83,7 +74,7 @@ impl Options {
         Ok(Options {
             total,
             edition,
-            french,
+            words: Words::of_config(&ctx.config),
             metadata: Metadata {
                 course: text("course")?,
                 duration: text("duration")?,

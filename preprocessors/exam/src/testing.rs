@@ -1,0 +1,28 @@
+//! What the stage's unit tests share: one chapter, `src/q.md`, parsed as the stage parses it.
+
+use crate::structure::{parse_page, Page, PageExam};
+use common::Diagnostics;
+
+/// The chapter `src/q.md` holding `content`.
+pub fn page(content: &str) -> Page {
+    Page {
+        key: "q.md".into(),
+        file: "src/q.md".into(),
+        content: content.into(),
+    }
+}
+
+/// `content` parsed as the chapter `src/q.md`, with what the parse reported.
+pub fn parse(content: &str) -> (Page, PageExam, Diagnostics) {
+    let page = page(content);
+    let mut d = Diagnostics::new();
+    let exam = parse_page(&page, 0, &mut d);
+    (page, exam, d)
+}
+
+/// Each diagnostic as `file:line:column: message`.
+pub fn messages(d: &Diagnostics) -> Vec<String> {
+    d.0.iter()
+        .map(|d| format!("{}: {}", d.location(), d.message))
+        .collect()
+}
