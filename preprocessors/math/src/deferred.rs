@@ -94,8 +94,8 @@ impl Deferred {
     }
 
     /// After the HTML renderer wrote `html_dest`: [`Deferred::finish`], then each formula in
-    /// place of its placeholder in every page, and KaTeX's assets shipped and linked as
-    /// [`pages::install_assets`] does. A refused formula or a placeholder whose formula is
+    /// place of its placeholder in every page, and KaTeX's assets shipped and linked from the
+    /// pages that show a formula. A refused formula or a placeholder whose formula is
     /// unknown is an `InvalidData` error.
     pub fn install(&self, html_dest: &Path) -> io::Result<()> {
         self.finish()
