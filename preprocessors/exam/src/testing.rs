@@ -26,3 +26,12 @@ pub fn messages(d: &Diagnostics) -> Vec<String> {
         .map(|d| format!("{}: {}", d.location(), d.message))
         .collect()
 }
+
+/// Asserts that a sujet holds nothing of an answer (the tests' answers and notes say `SECRET`
+/// or `secret`) and no box of the corrigé.
+pub fn assert_no_answer(sujet: &str) {
+    assert!(!sujet.to_lowercase().contains("secret"), "{sujet}");
+    for corrige_only in ["cb-answer", "cb-note", "Réponse"] {
+        assert!(!sujet.contains(corrige_only), "{corrige_only}: {sujet}");
+    }
+}
