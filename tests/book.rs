@@ -326,6 +326,12 @@ fn the_book_builds_both_editions_and_the_sujet_holds_no_answer() {
                 assert!(!text.contains(marker), "{} has {marker}", path.display());
             }
         }
+        // No computation either: the code behind the statement's data tells the method.
+        assert!(
+            !text.contains("publish!"),
+            "{} shows a computation",
+            path.display()
+        );
         let seen = grams(&words(&strip_tags(&text)), 8);
         let leaked: Vec<_> = secret
             .iter()

@@ -114,11 +114,7 @@ pub fn write_landing_page(
     editions: &[Edition],
     landing: &Landing,
 ) -> Result<()> {
-    let french = config
-        .book
-        .language
-        .as_deref()
-        .is_some_and(|l| l.starts_with("fr"));
+    let french = common::page::is_french(config);
     let lang = config.book.language.as_deref().unwrap_or("en");
     let title = config.book.title.as_deref().unwrap_or("Book");
     let prose = |text: &str| escape(&typeset(text, french));
@@ -319,5 +315,29 @@ fn edition_label(name: &str, french: bool) -> (String, &'static str) {
             "Questions and points, without answers.",
         ),
         (other, _) => (other.to_owned(), ""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_landing_page_is_french_whatever_the_case_of_the_language() {
+        let out = std::env::temp_dir().join(format!("cb-landing-{}", std::process::id()));
+        fs::create_dir_all(&out).unwrap();
+        for language in ["fr", "FR", "fr-CA"] {
+            let config: Config = format!("[book]\ntitle = \"T\"\nlanguage = \"{language}\"\n")
+                .parse()
+                .unwrap();
+            let landing = Landing { checked_answers: 2 };
+            write_landing_page(&out, &config, &[], &landing).unwrap();
+            let html = fs::read_to_string(out.join("index.html")).unwrap();
+            assert!(
+                html.contains("2 réponses chiffrées vérifiées"),
+                "{language}: {html}"
+            );
+        }
+        let _ = fs::remove_dir_all(&out);
     }
 }

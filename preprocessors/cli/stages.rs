@@ -15,7 +15,7 @@ use mdbook_driver::MDBook;
 use std::path::{Path, PathBuf};
 use typography::TypographyPreprocessor;
 
-pub use exam::Edition;
+pub use common::Edition;
 
 /// A stage of this tool, named as its book.toml table (`[preprocessor.NAME]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

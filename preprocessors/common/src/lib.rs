@@ -5,13 +5,16 @@
 //! - [`diagnostic`]: rustc-style errors that name the Markdown file, line and column;
 //! - [`config`]: a stage's book.toml table read into a typed struct, errors at their line;
 //! - [`cache`]: a content-addressed cache kept outside the book's `src/`;
-//! - [`html`]: escaping of text that goes into a page.
+//! - [`html`]: escaping of text that goes into a page;
+//! - [`edition`]: which book is built from the one source, the corrigé or the sujet;
+//! - [`words`]: reader-facing words in the book's language.
 
 pub mod args;
 pub mod cache;
 pub mod config;
 pub mod diagnostic;
 pub mod directive;
+pub mod edition;
 pub mod emit;
 pub mod housekeeping;
 pub mod html;
@@ -20,9 +23,11 @@ pub mod page;
 pub mod place;
 pub mod progress;
 pub mod splice;
+pub mod words;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use directive::Directive;
+pub use edition::Edition;
 pub use splice::Splicer;
 
 use mdbook_preprocessor::book::Chapter;

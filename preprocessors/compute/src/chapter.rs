@@ -9,7 +9,7 @@ use crate::engine::{self, ChapterValues, Published};
 use crate::format::{format_value, Style};
 use crate::includes::LineMap;
 use crate::program::ChapterCode;
-use crate::render::{self, Words};
+use crate::render::{self, Reader};
 use crate::report::{CheckRecord, Report};
 use common::cache::Cache;
 use common::directive::scan;
@@ -58,9 +58,7 @@ pub(crate) fn process(
         values_of[i] = values;
     }
 
-    let words = Words {
-        french: options.french,
-    };
+    let reader = reader(options);
     let mut diagnostics = Diagnostics::new();
     let mut rewritten = Vec::new();
     let mut tables = Vec::new();
@@ -70,7 +68,7 @@ pub(crate) fn process(
             page,
             values: &values_of[i],
             options,
-            words,
+            reader,
             figures: &mut figures,
         };
         let rewrite = rewrite_page(&mut ctx, &found[i], report, &mut diagnostics);
@@ -97,7 +95,7 @@ pub(crate) fn process(
     }
     for index in tables {
         let (key, content) = &mut rewritten[index];
-        let table = render::verification_table(report, &to_root(key), words);
+        let table = render::verification_table(report, &to_root(key), reader.words);
         *content = put_tables(content, &table);
     }
     crate::finish(LineMap::relocate_all(&maps, diagnostics))?;
@@ -136,7 +134,7 @@ struct PageContext<'a> {
     page: &'a Page,
     values: &'a ChapterValues,
     options: &'a Options,
-    words: Words,
+    reader: Reader,
     /// The number of the last figure shown so far in the book.
     figures: &'a mut u32,
 }
@@ -147,14 +145,17 @@ fn rewrite_page(
     report: &mut Report,
     diagnostics: &mut Diagnostics,
 ) -> Rewrite {
-    let (page, values, options, words) = (ctx.page, ctx.values, ctx.options, ctx.words);
+    let (page, values, options, reader) = (ctx.page, ctx.values, ctx.options, ctx.reader);
     let source = page.content.as_str();
     let mut splicer = Splicer::new();
     for (b, block) in blocks.iter().enumerate() {
-        splicer.replace(
-            block.range.clone(),
-            blocks::reader_view(source, block, &block_anchor(b)),
-        );
+        // The sujet shows no computation: the code that produced an answer is the answer.
+        let view = if reader.is_sujet() {
+            String::new()
+        } else {
+            blocks::reader_view(source, block, &block_anchor(b))
+        };
+        splicer.replace(block.range.clone(), view);
     }
     let found = scan(source, DIRECTIVES);
     let places = Places::of(source);
@@ -201,13 +202,15 @@ fn rewrite_page(
                     *ctx.figures = number;
                     splicer.replace(
                         d.range.clone(),
-                        contained(render::figure(&figure, number, &args.caption, words)),
+                        contained(render::figure(&figure, number, &args.caption, reader.words)),
                     );
                 }
                 Err(message) => diagnostics.push(at(message)),
             },
             // A number that is not a result (coverage.rs): shown as written.
             "n" => splicer.replace(d.range.clone(), d.args.to_owned()),
+            // The table lists every answer: the sujet leaves it out.
+            "verification" if reader.is_sujet() => splicer.replace(d.range.clone(), ""),
             "verification" => {
                 has_verification = true;
                 splicer.replace(
@@ -228,7 +231,7 @@ fn rewrite_page(
                     if place != Place::Math {
                         splicer.replace(
                             d.range.clone(),
-                            render::value(&text, &show.path.to_string(), words),
+                            render::value(&text, &show.path.to_string(), reader),
                         );
                     } else if is_finite_number(&published) {
                         splicer.replace(d.range.clone(), render::number_in_math(&text));
@@ -268,13 +271,13 @@ fn rewrite_page(
                         }
                         let (range, shown) = match place {
                             Place::Heading | Place::LinkText => {
-                                (d.range.clone(), render::check_plain(&record, words))
+                                (d.range.clone(), render::check_plain(&record, reader))
                             }
                             _ => {
                                 let suffix = render::word_suffix(&source[d.range.end..]);
                                 (
                                     d.range.start..d.range.end + suffix.len(),
-                                    render::check(&record, suffix, block.as_deref(), words),
+                                    render::check(&record, suffix, block.as_deref(), reader),
                                 )
                             }
                         };
@@ -348,9 +351,7 @@ fn check(
         anchor,
         question,
     } = place;
-    let words = Words {
-        french: options.french,
-    };
+    let french = options.french;
     let (line, column) = common::diagnostic::line_column(source, range.start);
     let rule = Rule::of(&claim.written, claim.tolerance);
     let published = values.get(&claim.path.name);
@@ -381,8 +382,8 @@ fn check(
         computed: value
             .as_ref()
             .ok()
-            .map(|v| format_value(v, Style::of_book(words.french, decimal), digits)),
-        rule: rule.describe(words.french),
+            .map(|v| format_value(v, Style::of_book(french, decimal), digits)),
+        rule: rule.describe(french),
         holds: problem.is_none(),
         problem,
         published_at: published.map(|p| format!("{}:{}", page.file, p.line)),
@@ -481,6 +482,16 @@ fn lookup(values: &ChapterValues, path: &ValuePath) -> Result<Value, String> {
     Ok(current.clone())
 }
 
+/// For whom the stage renders the pages of `options`' book.
+fn reader(options: &Options) -> Reader {
+    Reader {
+        words: common::words::Words {
+            french: options.french,
+        },
+        edition: options.edition,
+    }
+}
+
 fn block_anchor(block: usize) -> String {
     format!("cb-block-{block}")
 }
@@ -558,6 +569,82 @@ fn checked_figure(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A statement whose data are shown and whose answers are checked, in a block quote, a
+    /// heading and prose, with the book's verification table.
+    const STATEMENT: &str = "# Q6\n\n```rust,compute,hidden\nlet secret_code = 1;\npublish!(total = 82, rate = 0.4573, width = 200);\n```\n\nLargeur : {{#value width}}.\n\n> Total : {{#check total = 82}}<sup>e</sup>, taux {{#check rate = 0,46}}.\n\n## Bilan {{#check total = 82}}\n\n{{#verification}}\n";
+
+    /// `STATEMENT` rewritten for the edition that book.toml's exam table names.
+    fn rendered(edition: &str) -> String {
+        let toml =
+            format!("[book]\nlanguage = \"fr\"\n[preprocessor.exam]\nedition = \"{edition}\"\n");
+        let ctx = mdbook_preprocessor::PreprocessorContext::new(
+            "/book".into(),
+            toml.parse().expect("valid TOML"),
+            "html".into(),
+        );
+        let options = Options::from_context(&ctx, "compute").expect("valid options");
+        let page = Page {
+            key: "q6.md".into(),
+            file: "src/q6.md".into(),
+            content: STATEMENT.into(),
+        };
+        let published = |value: Value| Published {
+            value,
+            block: 0,
+            line: 5,
+        };
+        let values: ChapterValues = [
+            ("total", published(Value::Int(82i64.into()))),
+            ("rate", published(Value::Float(0.4573))),
+            ("width", published(Value::Int(200i64.into()))),
+        ]
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect();
+        let mut figures = 0;
+        let mut ctx = PageContext {
+            page: &page,
+            values: &values,
+            options: &options,
+            reader: reader(&options),
+            figures: &mut figures,
+        };
+        let blocks = blocks::find(STATEMENT);
+        let (mut report, mut diagnostics) = (Report::default(), Diagnostics::new());
+        let rewrite = rewrite_page(&mut ctx, &blocks, &mut report, &mut diagnostics);
+        assert!(!diagnostics.has_errors(), "{diagnostics}");
+        assert_eq!(report.checks.len(), 3, "both editions check every answer");
+        rewrite.content
+    }
+
+    #[test]
+    fn the_sujet_shows_answers_as_written_and_no_trace_of_the_computation() {
+        let (corrige, sujet) = (rendered("corrige"), rendered("sujet"));
+        // What the corrigé shows of the computation: the proof, its mark, the computed value at
+        // more digits, the code, the origin of a shown value, the verification table.
+        let traces = [
+            "cb-check",
+            "cb-proof",
+            "\u{2713}",
+            "0,4573",
+            "secret_code",
+            "cb-block",
+            "calculé",
+            VERIFICATION_PLACEHOLDER,
+        ];
+        for trace in traces {
+            assert!(
+                corrige.contains(trace),
+                "the corrigé shows {trace:?}: {corrige}"
+            );
+            assert!(!sujet.contains(trace), "the sujet shows {trace:?}: {sujet}");
+        }
+        assert_eq!(
+            sujet,
+            "# Q6\n\n\n\nLargeur : <span class=\"cb-value\">200</span>.\n\n> Total : 82<sup>e</sup>, taux 0,46.\n\n## Bilan 82\n\n\n"
+        );
+    }
 
     #[test]
     fn the_verification_table_stays_in_its_block_quote() {

@@ -1,7 +1,7 @@
 //! Options of the `[preprocessor.compute]` table of book.toml.
 
 use crate::written::Locale;
-use common::config;
+use common::{config, Edition};
 use mdbook_preprocessor::PreprocessorContext;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -27,6 +27,9 @@ pub struct Options {
     pub locale: Locale,
     /// The book's root folder: the computations run there, and read data files from there.
     pub root: PathBuf,
+    /// The edition being built (`[preprocessor.exam] edition`): the sujet's pages show no
+    /// computation, no proof and no computed answer.
+    pub edition: Edition,
 }
 
 /// The `[preprocessor.compute]` table as the author writes it; [`Options`] is what it means.
@@ -87,6 +90,7 @@ impl Options {
             library,
             locale: Locale::of_language(language),
             root: ctx.root.clone(),
+            edition: Edition::of_table(&config::Table::of_book(&ctx.config, &ctx.root, "exam"))?,
         })
     }
 }

@@ -1,4 +1,5 @@
-//! The HTML that replaces directives: checked answers, shown values, the verification table.
+//! The HTML that replaces directives: checked answers, shown values, the verification table,
+//! figures; in the corrigé with their proofs, in the sujet as a student may read them.
 //!
 //! Everything is inline HTML on one line, with Markdown-significant characters turned into
 //! entities, so it survives inside a paragraph, a list item or a table cell.
@@ -6,21 +7,26 @@
 use crate::coverage::NumberRecord;
 use crate::report::{CheckRecord, Report};
 use common::html::{escape, escape_data, escape_inline};
+use common::words::Words;
+use common::Edition;
 use coursebook_notebook::figure::{Figure, FigureFormat};
 
-/// Reader-facing words, in the book's language.
-#[derive(Debug, Clone, Copy)]
-pub struct Words {
-    pub french: bool,
+/// For whom a page is rendered: the book's language, and the edition being built.
+///
+/// The corrigé shows what the stage verified (a mark, the computed value, a link to the
+/// computation); the sujet, the exam paper, shows only what a student may read: a checked value
+/// as written, a shown value without the tooltip that names what computed it. This stage is
+/// the only one that knows its markup, so it is the one that leaves the proofs out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reader {
+    pub words: Words,
+    pub edition: Edition,
 }
 
-impl Words {
-    fn pick(self, en: &'static str, fr: &'static str) -> &'static str {
-        if self.french {
-            fr
-        } else {
-            en
-        }
+impl Reader {
+    /// Whether the page is the exam paper, which shows no computation.
+    pub fn is_sujet(self) -> bool {
+        self.edition == Edition::Sujet
     }
 }
 
@@ -34,12 +40,18 @@ impl Words {
 /// A written boolean shows the mark alone: in French the sentence carries the claim and the
 /// mark certifies it (« les entropies décroissent ✓ »), where « (vrai ✓) » would read badly.
 /// The written word stays in the page for screen readers and in the tooltip.
+///
+/// The sujet shows the written text alone, as the author typed it.
 pub fn check(
     record: &CheckRecord,
     suffix: &str,
     block_anchor: Option<&str>,
-    words: Words,
+    reader: Reader,
 ) -> String {
+    if reader.is_sujet() {
+        return format!("{}{suffix}", escape_inline(&record.written));
+    }
+    let words = reader.words;
     let computed = record.computed.as_deref().unwrap_or("?");
     let source = match block_anchor {
         Some(anchor) => format!(
@@ -52,8 +64,6 @@ pub fn check(
         record.written.trim(),
         "vrai" | "faux" | "oui" | "non" | "true" | "false"
     );
-    // The exam stage finds checks by `<span class="cb-check"` and their text by
-    // `<span class="cb-written">`: a boolean differs by an attribute after these.
     let claim = if boolean { " data-claim" } else { "" };
     format!(
         "<span class=\"cb-check\" id=\"{id}\" tabindex=\"0\"{claim}>\
@@ -104,8 +114,12 @@ pub fn word_suffix(after: &str) -> &str {
 
 /// A checked answer where a link or a tooltip of markup has no place (a heading, whose id
 /// mdBook builds from its text and which it wraps in a link; a link's text): the written
-/// value alone, with the proof as a plain tooltip.
-pub fn check_plain(record: &CheckRecord, words: Words) -> String {
+/// value alone, with the proof as a plain tooltip (in the sujet, the written value alone).
+pub fn check_plain(record: &CheckRecord, reader: Reader) -> String {
+    if reader.is_sujet() {
+        return escape_inline(&record.written);
+    }
+    let words = reader.words;
     let computed = record.computed.as_deref().unwrap_or("?");
     format!(
         "<span class=\"cb-check cb-plain\" id=\"{id}\" tabindex=\"0\" title=\"{verified} {expr} = {computed} ({rule})\">{written}</span>",
@@ -139,8 +153,13 @@ pub fn number_in_math(text: &str) -> String {
     tex
 }
 
-/// A value shown by `{{#value}}`: the text, with its origin in a tooltip.
-pub fn value(text: &str, expression: &str, words: Words) -> String {
+/// A value shown by `{{#value}}`: the text, with its origin in a tooltip (in the sujet, the
+/// text alone: it is the question's data, but what computed it may tell the method).
+pub fn value(text: &str, expression: &str, reader: Reader) -> String {
+    if reader.is_sujet() {
+        return format!("<span class=\"cb-value\">{}</span>", escape_inline(text));
+    }
+    let words = reader.words;
     format!(
         "<span class=\"cb-value\" title=\"{} {}\">{}</span>",
         words.pick("computed:", "calculé :"),

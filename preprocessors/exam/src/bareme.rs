@@ -8,7 +8,7 @@
 
 use crate::structure::{Page, Question};
 use crate::syntax::Points;
-use crate::words::Words;
+use crate::words::{ExamWords, Words};
 use common::html::{escape, escape_inline};
 use common::page::{page_of, to_root};
 use std::collections::HashMap;

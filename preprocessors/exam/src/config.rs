@@ -3,6 +3,7 @@
 use crate::edition::Edition;
 use crate::header::Metadata;
 use crate::syntax::Points;
+use crate::words::Words;
 use common::config;
 use mdbook_preprocessor::config::Config;
 use mdbook_preprocessor::PreprocessorContext;
@@ -18,8 +19,8 @@ pub struct Options {
     pub total: Option<Points>,
     /// Which edition to build (`edition = "corrige" | "sujet"`, corrigé by default).
     pub edition: Edition,
-    /// Whether reader-facing words are French (`book.language` starts with `fr`).
-    pub french: bool,
+    /// The language of reader-facing words (`book.language`).
+    pub words: Words,
     /// What `{{#exam-header}}` shows: `course`, `duration`, `instructions`.
     pub metadata: Metadata,
 }
@@ -59,15 +60,7 @@ impl Options {
                 )
             })?),
         };
-        let edition = match written.edition.as_deref() {
-            None => Edition::default(),
-            Some(text) => Edition::parse(text).ok_or_else(|| {
-                table.error_at(
-                    Some("edition"),
-                    format!("`edition` is \"corrige\" or \"sujet\", not {text:?}"),
-                )
-            })?,
-        };
+        let edition = Edition::of_table(&table)?;
         let instructions = match &written.instructions {
             None => Vec::new(),
             Some(value) => instructions(value).ok_or_else(|| {
@@ -80,7 +73,7 @@ impl Options {
         Ok(Options {
             total,
             edition,
-            french: common::page::is_french(&ctx.config),
+            words: Words::of_config(&ctx.config),
             metadata: Metadata {
                 course: written.course,
                 duration: written.duration,

@@ -4,41 +4,11 @@
 
 use crate::only;
 use crate::structure::{container_prefix, Block, Kind, Page, PageExam, Question};
-use crate::words::Words;
+use crate::words::{ExamWords, Words};
 use common::html::escape;
 use common::Splicer;
 
-/// Which book is being built from the one source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Edition {
-    /// The correction: questions, answers, notes, verification marks.
-    #[default]
-    Corrige,
-    /// The exam paper: questions, points and barème only.
-    Sujet,
-}
-
-impl Edition {
-    /// Every edition, in the order a book builds them.
-    pub const ALL: [Edition; 2] = [Edition::Corrige, Edition::Sujet];
-
-    /// The edition a book.toml names (`corrige`, also written `corrigé`, or `sujet`).
-    pub fn parse(text: &str) -> Option<Edition> {
-        match text {
-            "corrige" | "corrigé" => Some(Edition::Corrige),
-            "sujet" => Some(Edition::Sujet),
-            _ => None,
-        }
-    }
-
-    /// Its name in book.toml, and the folder it is built into.
-    pub fn name(self) -> &'static str {
-        match self {
-            Edition::Corrige => "corrige",
-            Edition::Sujet => "sujet",
-        }
-    }
-}
+pub use common::Edition;
 
 /// What the book generates for a page: the barème table and the exam header.
 #[derive(Debug, Clone, Copy, Default)]
@@ -203,19 +173,11 @@ fn rest_of_line(source: &str, at: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::structure::parse_page;
-    use common::Diagnostics;
 
     const FR: Words = Words { french: true };
 
     fn rendered(content: &str, edition: Edition) -> String {
-        let page = Page {
-            key: "q.md".into(),
-            file: "src/q.md".into(),
-            content: content.into(),
-        };
-        let mut d = Diagnostics::new();
-        let exam = parse_page(&page, 0, &mut d);
+        let (page, exam, d) = crate::testing::parse(content);
         assert!(!d.has_errors(), "{d}");
         let generated = Generated {
             bareme: "<table class=\"cb-bareme\"></table>",
@@ -245,11 +207,7 @@ mod tests {
     #[test]
     fn the_sujet_keeps_no_answer_text() {
         let out = rendered(SOURCE, Edition::Sujet);
-        assert!(!out.contains("SECRET"), "{out}");
-        assert!(
-            !out.contains("cb-answer") && !out.contains("cb-note") && !out.contains("Réponse"),
-            "{out}"
-        );
+        crate::testing::assert_no_answer(&out);
         assert!(
             out.contains("{#question-1 .cb-question}") && out.contains("Suite de l'énoncé."),
             "{out}"

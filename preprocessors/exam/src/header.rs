@@ -14,7 +14,7 @@
 
 use crate::edition::Edition;
 use crate::syntax::Points;
-use crate::words::Words;
+use crate::words::{ExamWords, Words};
 use common::html::escape;
 
 /// The exam's metadata.

@@ -25,7 +25,6 @@ pub mod header;
 pub mod links;
 pub mod only;
 pub mod rubric;
-pub mod scrub;
 pub mod structure;
 pub mod syntax;
 pub mod words;
@@ -34,14 +33,13 @@ pub use config::Options;
 pub use edition::Edition;
 
 use common::page::collect;
-use common::{Diagnostic, Diagnostics};
+use common::Diagnostics;
 use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::errors::Result;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use structure::{PageExam, Question};
-use words::Words;
 
 /// The exam preprocessor, registered under the name of its book.toml table (`exam`).
 #[derive(Debug, Default, Clone)]
@@ -76,9 +74,7 @@ pub fn process(
     options: &Options,
     ctx: &PreprocessorContext,
 ) -> std::result::Result<Book, Diagnostics> {
-    let words = Words {
-        french: options.french,
-    };
+    let words = options.words;
     let pages = collect(ctx, &book);
     let mut diagnostics = Diagnostics::new();
     let exams: Vec<PageExam> = pages
@@ -132,20 +128,7 @@ pub fn process(
             bareme: &table,
             header: &header,
         };
-        let mut content = edition::render(page, exam, options.edition, words, generated);
-        if options.edition == Edition::Sujet {
-            let scrubbed = scrub::scrub(&content);
-            if scrubbed.verification_tables > 0 {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        "a verification table stands in a chapter of the sujet: it was removed",
-                    )
-                    .in_file(&page.file)
-                    .note("mark the chapter with `{{#corrige-only}}` to leave it out of the sujet"),
-                );
-            }
-            content = scrubbed.content;
-        }
+        let content = edition::render(page, exam, options.edition, words, generated);
         contents.insert(page.key.clone(), content);
     }
 
@@ -218,5 +201,7 @@ fn drop_chapters(items: &mut Vec<BookItem>, dropped: &HashSet<PathBuf>) {
     *items = cleaned;
 }
 
+#[cfg(test)]
+mod testing;
 #[cfg(test)]
 mod tests;

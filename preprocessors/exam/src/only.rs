@@ -216,21 +216,10 @@ fn line(source: &str, at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::structure::parse_page;
 
     fn parse(content: &str) -> (Only, Vec<String>) {
-        let page = Page {
-            key: "q.md".into(),
-            file: "src/q.md".into(),
-            content: content.into(),
-        };
-        let mut d = Diagnostics::new();
-        let exam = parse_page(&page, 0, &mut d);
-        let messages =
-            d.0.iter()
-                .map(|d| format!("{}: {}", d.location(), d.message))
-                .collect();
-        (exam.only, messages)
+        let (_, exam, d) = crate::testing::parse(content);
+        (exam.only, crate::testing::messages(&d))
     }
 
     #[test]

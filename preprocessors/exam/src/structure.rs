@@ -527,25 +527,11 @@ fn line(source: &str, at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn page(content: &str) -> Page {
-        Page {
-            key: "q.md".into(),
-            file: "src/q.md".into(),
-            content: content.into(),
-        }
-    }
+    use crate::testing::messages;
 
     fn parse(content: &str) -> (PageExam, Diagnostics) {
-        let mut d = Diagnostics::new();
-        let exam = parse_page(&page(content), 0, &mut d);
+        let (_, exam, d) = crate::testing::parse(content);
         (exam, d)
-    }
-
-    fn messages(d: &Diagnostics) -> Vec<String> {
-        d.0.iter()
-            .map(|d| format!("{}: {}", d.location(), d.message))
-            .collect()
     }
 
     #[test]

@@ -1,95 +1,87 @@
-//! Reader-facing words, in the book's language (French when `book.language` starts with `fr`).
+//! The exam's reader-facing words, on top of the book's [`Words`] (French when `book.language`
+//! starts with `fr`).
 
 use crate::syntax::Points;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Words {
-    pub french: bool,
-}
+pub use common::words::Words;
 
-impl Words {
-    fn pick(self, en: &'static str, fr: &'static str) -> &'static str {
-        if self.french {
-            fr
-        } else {
-            en
-        }
-    }
+/// The exam's vocabulary: questions, points, answers, notes, the barème and the header.
+/// [`Words`] has it; a stage of its own defines only [`ExamWords::words`].
+pub trait ExamWords: Copy {
+    /// The book's language.
+    fn words(self) -> Words;
 
-    pub fn decimal(self) -> char {
-        if self.french {
-            ','
-        } else {
-            '.'
-        }
-    }
-
-    pub fn question(self) -> &'static str {
+    fn question(self) -> &'static str {
         "Question"
     }
 
     /// `1 point`, `1,5 point`, `2 points` (French); `1 point`, `1.5 points` (English).
-    pub fn points(self, points: Points) -> String {
-        let unit = if points.is_plural(self.french) {
+    fn points(self, points: Points) -> String {
+        let words = self.words();
+        let unit = if points.is_plural(words.french) {
             "points"
         } else {
             "point"
         };
         // A no-break space keeps the number with its unit.
-        format!("{}\u{a0}{unit}", points.display(self.decimal()))
+        format!("{}\u{a0}{unit}", points.display(words.decimal()))
     }
 
-    pub fn answer(self) -> &'static str {
-        self.pick("Answer", "Réponse")
+    fn answer(self) -> &'static str {
+        self.words().pick("Answer", "Réponse")
     }
 
-    pub fn note(self) -> &'static str {
-        self.pick("Note", "Remarque")
+    fn note(self) -> &'static str {
+        self.words().pick("Note", "Remarque")
     }
 
     /// Accessible name of an answer: « Réponse à la question 3 ».
-    pub fn answer_to(self, question: Option<u32>) -> String {
+    fn answer_to(self, question: Option<u32>) -> String {
         match question {
             Some(n) => format!(
                 "{} {n}",
-                self.pick("Answer to question", "Réponse à la question")
+                self.words()
+                    .pick("Answer to question", "Réponse à la question")
             ),
             None => self.answer().to_owned(),
         }
     }
 
-    pub fn bareme_caption(self) -> &'static str {
-        self.pick("Marking scheme", "Barème")
+    fn bareme_caption(self) -> &'static str {
+        self.words().pick("Marking scheme", "Barème")
     }
 
     /// The label of a rubric's box in the corrigé.
-    pub fn rubric(self) -> &'static str {
-        self.pick("Marking details", "Barème détaillé")
+    fn rubric(self) -> &'static str {
+        self.words().pick("Marking details", "Barème détaillé")
     }
 
     /// The head of a rubric's item as the corrigé shows it: « **1 point** — », « *Accepté
     /// aussi* — ».
-    pub fn rubric_part(self, points: Option<Points>) -> String {
+    fn rubric_part(self, points: Option<Points>) -> String {
         match points {
             Some(p) => format!("**{}** —", self.points(p)),
-            None => format!("*{}* —", self.pick("Also accepted", "Accepté aussi")),
+            None => format!(
+                "*{}* —",
+                self.words().pick("Also accepted", "Accepté aussi")
+            ),
         }
     }
 
     /// « Examen — 1 h 30 ».
-    pub fn exam_duration(self, duration: &str) -> String {
-        format!("{} — {duration}", self.pick("Exam", "Examen"))
+    fn exam_duration(self, duration: &str) -> String {
+        format!("{} — {duration}", self.words().pick("Exam", "Examen"))
     }
 
     /// « Total : 20 points ».
-    pub fn total_points(self, total: Points) -> String {
-        let colon = self.pick(":", "\u{a0}:");
+    fn total_points(self, total: Points) -> String {
+        let colon = self.words().pick(":", "\u{a0}:");
         format!("{}{colon} {}", self.total(), self.points(total))
     }
 
     /// The labels of the box where a student writes who they are, on paper.
-    pub fn identity(self) -> [&'static str; 2] {
-        if self.french {
+    fn identity(self) -> [&'static str; 2] {
+        if self.words().french {
             ["Nom et prénom\u{a0}:", "Numéro d’étudiant\u{a0}:"]
         } else {
             ["Name:", "Student number:"]
@@ -97,16 +89,22 @@ impl Words {
     }
 
     /// The barème's column of rubric parts.
-    pub fn detail(self) -> &'static str {
-        self.pick("Detail", "Détail")
+    fn detail(self) -> &'static str {
+        self.words().pick("Detail", "Détail")
     }
 
-    pub fn points_header(self) -> &'static str {
+    fn points_header(self) -> &'static str {
         "Points"
     }
 
-    pub fn total(self) -> &'static str {
+    fn total(self) -> &'static str {
         "Total"
+    }
+}
+
+impl ExamWords for Words {
+    fn words(self) -> Words {
+        self
     }
 }
 

@@ -94,8 +94,8 @@ impl Deferred {
     }
 
     /// After the HTML renderer wrote `html_dest`: [`Deferred::finish`], then each formula in
-    /// place of its placeholder in every page, and KaTeX's assets shipped and linked as
-    /// [`pages::install_assets`] does. The formulas KaTeX refused come back as their
+    /// place of its placeholder in every page, and KaTeX's assets shipped and linked from the
+    /// pages that show a formula. The formulas KaTeX refused come back as their
     /// diagnostics, for the caller to report as it reports every other.
     pub fn install(&self, html_dest: &Path) -> Result<(), InstallError> {
         self.finish().map_err(InstallError::Refused)?;

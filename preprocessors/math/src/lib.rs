@@ -37,7 +37,6 @@ pub mod render;
 pub use assets::write_assets;
 pub use config::MathOptions;
 pub use deferred::Deferred;
-pub use pages::install_assets;
 
 use common::cache::{cache_root, Cache};
 use common::{chapter_path, Diagnostic, Diagnostics, Splicer};
@@ -100,8 +99,8 @@ impl MathPreprocessor {
     /// A stage registered as `name`, reading its options from `[preprocessor.<name>]`.
     ///
     /// The inline stage: KaTeX's markup goes into the chapters, so the book needs nothing after
-    /// mdBook's renderer but the stylesheet ([`install_assets`]). What the official `mdbook`
-    /// CLI runs.
+    /// mdBook's renderer: the stage writes the self-contained stylesheet that book.toml's
+    /// `additional-css` links. What the official `mdbook` CLI runs.
     pub fn new(name: &str) -> Self {
         Self {
             name: name.to_owned(),

@@ -5,8 +5,9 @@
 //!
 //! - **inline** ([`crate::MathPreprocessor::new`], what the official `mdbook` CLI gets through
 //!   the JSON protocol, which has no step after the renderer): the stage splices KaTeX's
-//!   complete markup into the Markdown, made Markdown-safe by [`crate::markup`], and
-//!   [`install_assets`] only ships and links the stylesheet.
+//!   complete markup into the Markdown, made Markdown-safe by [`crate::markup`]; the stage
+//!   writes a self-contained stylesheet where book.toml's `additional-css` names it (see
+//!   [`crate::assets::STANDALONE_CSS`]), and mdBook links it from every page.
 //! - **deferred** ([`crate::MathPreprocessor::deferred`], what `coursebook build` uses): the
 //!   stage splices a small placeholder, `<cb-math k="KEY">words of the TeX</cb-math>`, and keeps
 //!   the rendered formulas in a [`crate::Deferred`]; after the renderer,
@@ -15,8 +16,8 @@
 //!   the size of its TeX and was most of a warm build's time, and the search index, built from
 //!   the placeholders, holds the words of each formula's TeX once.
 //!
-//! Either way the stylesheets are linked from the `<head>` of every page that shows a formula,
-//! with the relative prefix of the page's depth, chapter pages and `print.html` alike (mdBook
+//! In the deferred way the stylesheets are linked from the `<head>` of every page that shows a
+//! formula, with the relative prefix of the page's depth, chapter pages and `print.html` alike (mdBook
 //! rewrites the links of `<a>` and `<img>` when it builds `print.html`, not those of `<link>`,
 //! so a chapter-level `../katex/...` would point outside the book there). Pages without math
 //! load nothing. Pages are rewritten through a temporary file and a rename.
@@ -33,14 +34,6 @@ pub const PLACEHOLDER_OPEN: &str = "<cb-math k=\"";
 
 /// How a placeholder closes.
 pub const PLACEHOLDER_CLOSE: &str = "</cb-math>";
-
-/// Ships KaTeX's assets into the HTML output folder `html_dest` (as `katex/`) and links them
-/// from the `<head>` of every page that holds KaTeX markup. Idempotent: a page that already
-/// links the stylesheet is left alone. For the inline stage; a deferring stage's caller uses
-/// [`crate::Deferred::install`].
-pub fn install_assets(html_dest: &Path) -> io::Result<()> {
-    fill_and_link(html_dest, &HashMap::new())
-}
 
 /// Ships the assets, then fills the placeholders of every page with `formulas` (by key) and
 /// links the stylesheets from the pages that show a formula.

@@ -1,6 +1,6 @@
 //! End-to-end tests of the math stage on small books built with mdBook 0.5.4 in-process.
 
-use coursebook_math::{install_assets, Deferred, MathPreprocessor, Strictness};
+use coursebook_math::{Deferred, MathPreprocessor, Strictness};
 use mdbook_driver::MDBook;
 use mdbook_preprocessor::PreprocessorContext;
 use std::fs;
@@ -46,6 +46,9 @@ fn build_as(root: &Path, mode: Mode) -> Result<(), String> {
 
 /// Builds the book at `root` as `mode` has it, `strictness` deciding what a refusal is.
 fn build_with(root: &Path, mode: Mode, strictness: Strictness) -> Result<(), String> {
+    if mode == Mode::Inline {
+        link_standalone_css(root);
+    }
     let mut md = MDBook::load(root).map_err(|e| format!("{e:#}"))?;
     let formulas = Deferred::new();
     md.with_preprocessor(
@@ -56,10 +59,23 @@ fn build_with(root: &Path, mode: Mode, strictness: Strictness) -> Result<(), Str
         .with_strictness(strictness),
     );
     md.build().map_err(|e| format!("{e:#}"))?;
-    let html = root.join("book");
     match mode {
-        Mode::Inline => install_assets(&html).map_err(|e| e.to_string()),
-        Mode::Deferred => formulas.install(&html).map_err(|e| e.to_string()),
+        // The stage wrote the stylesheet that book.toml links, and mdBook copied it.
+        Mode::Inline => Ok(()),
+        Mode::Deferred => formulas
+            .install(&root.join("book"))
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// Links the stage's self-contained stylesheet from book.toml, as `coursebook init` writes it
+/// for the official CLI: the inline stage writes it before mdBook's renderer copies it.
+fn link_standalone_css(root: &Path) {
+    let toml = fs::read_to_string(root.join("book.toml")).unwrap();
+    if !toml.contains("[output.html]") {
+        let css = format!("theme/{}", coursebook_math::assets::STANDALONE_CSS);
+        let link = format!("{toml}\n[output.html]\nadditional-css = [{css:?}]\n");
+        fs::write(root.join("book.toml"), link).unwrap();
     }
 }
 
@@ -170,21 +186,37 @@ fn builds_offline_with_tables_lists_and_search_intact(mode: Mode) {
     assert!(!main.contains("<em>"), "{main}");
 
     // Offline: CSS and fonts shipped, linked with the right relative prefix, no CDN.
-    assert!(page.contains("<link rel=\"stylesheet\" href=\"katex/katex.min.css\">"));
     let nested = read(&root, "part/nested.html");
+    let print = read(&root, "print.html");
+    // mdBook 0.5 names the stylesheets of `additional-css` with a hash of their content.
+    let css = match mode {
+        Mode::Deferred => "katex/katex.min.css",
+        Mode::Inline => "theme/coursebook-katex-",
+    };
+    assert!(page.contains(&format!("<link rel=\"stylesheet\" href=\"{css}")));
     assert!(
-        nested.contains("href=\"../katex/katex.min.css\""),
+        nested.contains(&format!("href=\"../{css}")),
         "nested page link"
     );
-    let print = read(&root, "print.html");
-    assert!(
-        print.contains("href=\"katex/katex.min.css\""),
-        "print page link"
-    );
-    assert!(root
-        .join("book/katex/fonts/KaTeX_Main-Regular.woff2")
-        .is_file());
-    assert!(root.join("book/katex/LICENSE").is_file());
+    assert!(print.contains(&format!("href=\"{css}")), "print page link");
+    match mode {
+        Mode::Deferred => {
+            assert!(root
+                .join("book/katex/fonts/KaTeX_Main-Regular.woff2")
+                .is_file());
+            assert!(root.join("book/katex/LICENSE").is_file());
+        }
+        Mode::Inline => {
+            let shipped = fs::read_dir(root.join("book/theme"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.to_string_lossy().contains("coursebook-katex-"))
+                .map(|p| fs::read_to_string(p).unwrap())
+                .expect("mdBook copied the stage's stylesheet");
+            assert!(shipped.contains("data:font/woff2;base64,"), "fonts inlined");
+            assert!(!shipped.contains("url(fonts/"), "no font file to ship");
+        }
+    }
     for html in [&page, &nested, &print] {
         assert!(!html.contains("cdn.jsdelivr") && !html.contains("unpkg.com"));
         assert!(!html.contains("katex@"), "a CDN-style link");
