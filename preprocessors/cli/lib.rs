@@ -69,21 +69,26 @@ impl Built {
             0 if self.report.chapters == 0 => "no computations".to_owned(),
             0 => "computations from the cache".to_owned(),
             n => format!(
-                "computations compiled ({n} rustc run{}, {:.1} s)",
-                if n == 1 { "" } else { "s" },
+                "computations compiled ({}, {:.1} s)",
+                counted(n, "rustc run"),
                 c.compile_time.as_secs_f64()
             ),
         };
         let f = &self.formulas;
         format!(
-            "{outputs} in {:.1} s: {} answers checked, {} formulas ({} rendered, {} from the cache), {computations}",
+            "{outputs} in {:.1} s: {} checked, {} ({} rendered, {} from the cache), {computations}",
             self.elapsed.as_secs_f64(),
-            self.report.checks.len(),
-            f.formulas,
+            counted(self.report.checks.len(), "answer"),
+            counted(f.formulas, "formula"),
             f.distinct - f.cache_hits,
             f.cache_hits,
         )
     }
+}
+
+/// `1 answer`, `2 answers`.
+fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// How a build goes beyond its defaults.
@@ -127,7 +132,7 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
     let root = book_root(dir)?;
     let config = stages::load_config(&root)?;
     let dest = guard::destination(&root, &config, dest)?;
-    let editions = stages::editions(&config)?;
+    let editions = stages::editions(&root, &config)?;
     keys::unknown(&root, &config)
         .iter()
         .for_each(common::emit::emit);
@@ -211,7 +216,7 @@ fn build_one(
 pub fn check(dir: &Path, report_out: &mut Report) -> Result<()> {
     let root = book_root(dir)?;
     let config = stages::load_config(&root)?;
-    let editions = stages::editions(&config)?;
+    let editions = stages::editions(&root, &config)?;
     keys::unknown(&root, &config)
         .iter()
         .for_each(common::emit::emit);

@@ -7,6 +7,8 @@
 //! unchanged.
 
 use anyhow::{Context, Result};
+use common::config::Table;
+use common::Diagnostics;
 use coursebook_compute::{ComputePreprocessor, Report, SharedReport};
 use exam::ExamPreprocessor;
 use math::{MathPreprocessor, Strictness};
@@ -62,27 +64,17 @@ pub fn load_config(root: &Path) -> Result<Config> {
     Ok(config)
 }
 
-/// The editions to build: those of `[preprocessor.exam] editions`, `corrige` and `sujet` by
-/// default when the book has an exam table, none otherwise.
-pub fn editions(config: &Config) -> Result<Vec<Edition>> {
+/// The editions to build ([`exam::config::editions`]), none when the book has no exam table.
+pub fn editions(root: &Path, config: &Config) -> Result<Vec<Edition>> {
     if !config.contains_key("preprocessor.exam") {
         return Ok(Vec::new());
     }
-    let names = config
-        .get::<Vec<String>>("preprocessor.exam.editions")
-        .context("book.toml: `preprocessor.exam.editions` must be a list of names")?
-        .unwrap_or_else(|| vec!["corrige".into(), "sujet".into()]);
-    names
-        .iter()
-        .map(|name| {
-            Edition::parse(name).with_context(|| {
-                format!(
-                    "book.toml: `preprocessor.exam.editions` names {name:?}, which is no edition: \
-                     the editions are \"corrige\" and \"sujet\""
-                )
-            })
-        })
-        .collect()
+    exam::config::editions(&Table::of_book(config, root, ExamPreprocessor::NAME)).map_err(located)
+}
+
+/// A configuration error as the front end reports every diagnostic.
+fn located(error: common::config::Error) -> anyhow::Error {
+    anyhow::Error::new(Diagnostics::from(error))
 }
 
 /// A loaded book with its stages in place.
@@ -123,9 +115,8 @@ pub fn load(
     if let Some(edition) = edition {
         config.set("preprocessor.exam.edition", edition.name())?;
         // Each edition may have its own title (`[preprocessor.exam.title]`).
-        if let Some(title) =
-            exam::config::edition_title(&config, edition.name()).map_err(anyhow::Error::msg)?
-        {
+        let exam = Table::of_book(&config, root, ExamPreprocessor::NAME);
+        if let Some(title) = exam::config::edition_title(&exam, *edition).map_err(located)? {
             config.book.title = Some(title);
         }
     }
@@ -277,17 +268,25 @@ mod names {
 
     #[test]
     fn an_edition_the_exam_stage_does_not_know_is_refused_with_the_ones_it_does() {
-        let err = editions(&config("[preprocessor.exam]\neditions = [\"prof\"]\n")).unwrap_err();
+        let root = Path::new("/nonexistent");
+        let err = editions(
+            root,
+            &config("[preprocessor.exam]\neditions = [\"prof\"]\n"),
+        )
+        .unwrap_err();
         let text = format!("{err:#}");
         assert!(
             text.contains("\"prof\"") && text.contains("\"corrige\" and \"sujet\""),
             "{text}"
         );
-        let both = editions(&config(
-            "[preprocessor.exam]\neditions = [\"sujet\", \"corrigé\"]\n",
-        ));
+        let both = editions(
+            root,
+            &config("[preprocessor.exam]\neditions = [\"sujet\", \"corrigé\"]\n"),
+        );
         assert_eq!(both.unwrap(), [Edition::Sujet, Edition::Corrige]);
-        assert!(editions(&config("[book]\n")).unwrap().is_empty());
+        let default = editions(root, &config("[preprocessor.exam]\ntotal = 20\n"));
+        assert_eq!(default.unwrap(), [Edition::Corrige, Edition::Sujet]);
+        assert!(editions(root, &config("[book]\n")).unwrap().is_empty());
     }
 
     #[test]

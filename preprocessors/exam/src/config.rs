@@ -5,7 +5,6 @@ use crate::header::Metadata;
 use crate::syntax::Points;
 use crate::words::Words;
 use common::config;
-use mdbook_preprocessor::config::Config;
 use mdbook_preprocessor::PreprocessorContext;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -95,14 +94,41 @@ fn instructions(value: &toml::Value) -> Option<Vec<String>> {
     }
 }
 
-/// The book's title for the edition `name`, from `[preprocessor.exam.title]` in book.toml
+/// The editions the front end builds, from the `[preprocessor.exam]` table: those `editions`
+/// names, the corrigé and the sujet when it names none. A name that is no edition is an error
+/// at its book.toml line, listing the editions.
+pub fn editions(exam: &config::Table<'_>) -> Result<Vec<Edition>, config::Error> {
+    let written: Table = exam.read()?.options;
+    let Some(names) = written.editions else {
+        return Ok(Edition::ALL.to_vec());
+    };
+    names
+        .iter()
+        .map(|name| {
+            Edition::parse(name).ok_or_else(|| {
+                exam.error_at(
+                    Some("editions"),
+                    format!(
+                        "`editions` names {name:?}, which is no edition: the editions are \
+                         \"corrige\" and \"sujet\""
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The book's title for `edition`, from `[preprocessor.exam.title]` in book.toml
 /// (`sujet = "IA et Multimédia — Examen"`); `None` when the table does not name it, and the
 /// book keeps `book.title`.
-pub fn edition_title(config: &Config, name: &str) -> Result<Option<String>, String> {
-    let key = format!("preprocessor.exam.title.{name}");
-    config
-        .get::<String>(&key)
-        .map_err(|e| format!("book.toml: `{key}` is the edition's title, a string: {e}"))
+pub fn edition_title(
+    exam: &config::Table<'_>,
+    edition: Edition,
+) -> Result<Option<String>, config::Error> {
+    let written: Table = exam.read()?.options;
+    Ok(written
+        .title
+        .and_then(|mut titles| titles.remove(edition.name())))
 }
 
 fn total(value: &toml::Value) -> Option<Points> {
@@ -117,6 +143,7 @@ fn total(value: &toml::Value) -> Option<Points> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mdbook_preprocessor::config::Config;
 
     fn options(toml: &str) -> Result<Options, String> {
         let config: Config = toml.parse().expect("valid TOML");
@@ -132,11 +159,12 @@ mod tests {
         assert_eq!(o.metadata.duration.as_deref(), Some("1 h 30"));
         assert_eq!(o.metadata.instructions, ["A.", "B !"]);
         let config: Config = toml.parse().unwrap();
+        let exam = config::Table::new(&config, toml, "exam");
         assert_eq!(
-            edition_title(&config, "sujet").unwrap().as_deref(),
+            edition_title(&exam, Edition::Sujet).unwrap().as_deref(),
             Some("T — Examen")
         );
-        assert_eq!(edition_title(&config, "corrige").unwrap(), None);
+        assert_eq!(edition_title(&exam, Edition::Corrige).unwrap(), None);
 
         let err = options("[preprocessor.exam]\ninstructions = 3\n").expect_err("not a list");
         assert!(err.contains("`instructions` is a list of strings"), "{err}");
@@ -144,9 +172,13 @@ mod tests {
         assert!(err.contains("a list of strings"), "{err}");
         let err = options("[preprocessor.exam]\ncourse = 3\n").expect_err("not a string");
         assert!(err.contains("`course` in [preprocessor.exam]"), "{err}");
-        let bad: Config = "[preprocessor.exam.title]\nsujet = 1\n".parse().unwrap();
-        let err = edition_title(&bad, "sujet").expect_err("not a string");
-        assert!(err.contains("`preprocessor.exam.title.sujet`"), "{err}");
+        let toml = "[preprocessor.exam.title]\nsujet = 1\n";
+        let bad: Config = toml.parse().unwrap();
+        let err = edition_title(&config::Table::new(&bad, toml, "exam"), Edition::Sujet)
+            .expect_err("not a string")
+            .to_string();
+        assert!(err.contains("`title.sujet`"), "{err}");
+        assert!(err.contains("book.toml:1:1"), "{err}");
     }
 
     #[test]
