@@ -16,6 +16,7 @@ pub struct Staging {
 }
 
 impl Staging {
+    /// A fresh staging folder beside `dest`, on the same file system so that the rename is atomic.
     pub fn new(dest: &Path) -> Result<Staging> {
         let parent = dest.parent().unwrap_or(Path::new("."));
         let name = dest
@@ -101,6 +102,7 @@ impl Drop for Staging {
 
 /// What the landing page says besides the editions: the number of answers the build checked.
 pub struct Landing {
+    /// How many answers the build checked.
     pub checked_answers: usize,
 }
 

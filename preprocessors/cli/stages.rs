@@ -22,9 +22,13 @@ pub use common::Edition;
 /// A stage of this tool, named as its book.toml table (`[preprocessor.NAME]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Stage {
+    /// Runs the computations and checks the written answers.
     Compute,
+    /// The exam's structure, barème and editions.
     Exam,
+    /// French typography.
     Typography,
+    /// Server-side KaTeX.
     Math,
     /// The math stage under mdbook-katex's name, for books written for it.
     Katex,
@@ -79,6 +83,7 @@ fn located(error: common::config::Error) -> anyhow::Error {
 
 /// A loaded book with its stages in place.
 pub struct LoadedBook {
+    /// The book, its configuration adjusted for the edition.
     pub book: MDBook,
     /// The formulas the math stage rendered, for the pages; `None` when the book has no math
     /// stage.

@@ -6,6 +6,7 @@ use mdbook_preprocessor::config::Config;
 /// The language of the words a stage writes into the pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Words {
+    /// Whether the book is French (`book.language` starts with `fr`).
     pub french: bool,
 }
 

@@ -19,7 +19,9 @@ use coursebook_notebook::figure::{Figure, FigureFormat};
 /// the only one that knows its markup, so it is the one that leaves the proofs out.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Reader {
+    /// The book's language.
     pub words: Words,
+    /// The edition being built.
     pub edition: Edition,
 }
 

@@ -20,8 +20,11 @@ use common::html::escape;
 /// The exam's metadata.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Metadata {
+    /// The course's name (`course`).
     pub course: Option<String>,
+    /// How long the exam lasts (`duration`), as written: `1 h 30`.
     pub duration: Option<String>,
+    /// The instructions to students (`instructions`), one paragraph each.
     pub instructions: Vec<String>,
 }
 

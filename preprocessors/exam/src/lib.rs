@@ -46,8 +46,10 @@ use structure::{PageExam, Question};
 pub struct ExamPreprocessor;
 
 impl ExamPreprocessor {
+    /// The stage's name, and its book.toml table's.
     pub const NAME: &'static str = "exam";
 
+    /// The stage, with its options read from each run's book.toml.
     pub fn new() -> Self {
         Self
     }

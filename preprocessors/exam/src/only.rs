@@ -23,13 +23,16 @@ use std::ops::Range;
 pub struct OnlyBlock {
     /// The edition that shows it.
     pub edition: Edition,
+    /// Byte range of the opening directive.
     pub open: Range<usize>,
+    /// Byte range of the closing directive.
     pub close: Range<usize>,
 }
 
 /// What a chapter says about editions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Only {
+    /// The blocks, in source order.
     pub blocks: Vec<OnlyBlock>,
     /// `{{#corrige-only}}` directives that mark the whole chapter.
     pub chapter_marks: Vec<Range<usize>>,

@@ -20,8 +20,11 @@ pub use common::page::Page;
 /// One `{{#question}}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Question {
+    /// The question's number, as written: `{{#question 6}}`.
     pub number: u32,
+    /// What it is worth.
     pub points: Points,
+    /// Its title (`title="…"`), shown after « Question 6 ».
     pub title: Option<String>,
     /// Index of its page in reading order.
     pub page: usize,
@@ -38,12 +41,16 @@ pub struct Question {
 /// What a delimited block is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
+    /// The answer to the question: corrigé only.
     Answer,
+    /// A remark for the reader of the corrigé (a convention, a common mistake).
     Note {
+        /// The note's own title (`title="…"`), or the default « Remarque ».
         title: Option<String>,
     },
     /// The detailed barème of the question: its parts and the answers to accept.
     Rubric {
+        /// The parts, in the order the grader reads them.
         parts: Vec<Part>,
     },
 }
@@ -51,6 +58,7 @@ pub enum Kind {
 /// One `{{#answer}}…{{#/answer}}`, `{{#note}}…{{#/note}}` or `{{#rubric}}…{{#/rubric}}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
+    /// Answer, note or rubric.
     pub kind: Kind,
     /// Byte range of the opening directive.
     pub open: Range<usize>,
@@ -69,8 +77,11 @@ pub struct Block {
 /// What one chapter holds.
 #[derive(Debug, Clone, Default)]
 pub struct PageExam {
+    /// The questions, in source order.
     pub questions: Vec<Question>,
+    /// The answers, notes and rubrics, in source order.
     pub blocks: Vec<Block>,
+    /// Byte ranges of the `{{#bareme}}` directives.
     pub baremes: Vec<Range<usize>>,
     /// Ranges of `{{#exam-header}}` directives.
     pub headers: Vec<Range<usize>>,
@@ -79,6 +90,7 @@ pub struct PageExam {
 }
 
 impl PageExam {
+    /// Whether `{{#corrige-only}}` marks the whole chapter: the sujet leaves it out.
     pub fn is_corrige_only(&self) -> bool {
         !self.only.chapter_marks.is_empty()
     }

@@ -85,8 +85,11 @@ impl std::iter::Sum for Points {
 /// The arguments of `{{#question N points=P title="…"}}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuestionArgs {
+    /// The question's number.
     pub number: u32,
+    /// What it is worth (`points=`).
     pub points: Points,
+    /// Its title (`title="…"`), if any.
     pub title: Option<String>,
 }
 

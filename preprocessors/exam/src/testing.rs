@@ -4,7 +4,7 @@ use crate::structure::{parse_page, Page, PageExam};
 use common::Diagnostics;
 
 /// The chapter `src/q.md` holding `content`.
-pub fn page(content: &str) -> Page {
+pub(crate) fn page(content: &str) -> Page {
     Page {
         key: "q.md".into(),
         file: "src/q.md".into(),
@@ -13,7 +13,7 @@ pub fn page(content: &str) -> Page {
 }
 
 /// `content` parsed as the chapter `src/q.md`, with what the parse reported.
-pub fn parse(content: &str) -> (Page, PageExam, Diagnostics) {
+pub(crate) fn parse(content: &str) -> (Page, PageExam, Diagnostics) {
     let page = page(content);
     let mut d = Diagnostics::new();
     let exam = parse_page(&page, 0, &mut d);
@@ -21,7 +21,7 @@ pub fn parse(content: &str) -> (Page, PageExam, Diagnostics) {
 }
 
 /// Each diagnostic as `file:line:column: message`.
-pub fn messages(d: &Diagnostics) -> Vec<String> {
+pub(crate) fn messages(d: &Diagnostics) -> Vec<String> {
     d.0.iter()
         .map(|d| format!("{}: {}", d.location(), d.message))
         .collect()
@@ -29,7 +29,7 @@ pub fn messages(d: &Diagnostics) -> Vec<String> {
 
 /// Asserts that a sujet holds nothing of an answer (the tests' answers and notes say `SECRET`
 /// or `secret`) and no box of the corrigé.
-pub fn assert_no_answer(sujet: &str) {
+pub(crate) fn assert_no_answer(sujet: &str) {
     assert!(!sujet.to_lowercase().contains("secret"), "{sujet}");
     for corrige_only in ["cb-answer", "cb-note", "Réponse"] {
         assert!(!sujet.contains(corrige_only), "{corrige_only}: {sujet}");

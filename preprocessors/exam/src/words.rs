@@ -11,6 +11,7 @@ pub trait ExamWords: Copy {
     /// The book's language.
     fn words(self) -> Words;
 
+    /// « Question » / "Question".
     fn question(self) -> &'static str {
         "Question"
     }
@@ -27,10 +28,12 @@ pub trait ExamWords: Copy {
         format!("{}\u{a0}{unit}", points.display(words.decimal()))
     }
 
+    /// « Réponse » / "Answer".
     fn answer(self) -> &'static str {
         self.words().pick("Answer", "Réponse")
     }
 
+    /// « Remarque » / "Note".
     fn note(self) -> &'static str {
         self.words().pick("Note", "Remarque")
     }
@@ -47,6 +50,7 @@ pub trait ExamWords: Copy {
         }
     }
 
+    /// The caption of the barème's table.
     fn bareme_caption(self) -> &'static str {
         self.words().pick("Marking scheme", "Barème")
     }
@@ -93,10 +97,12 @@ pub trait ExamWords: Copy {
         self.words().pick("Detail", "Détail")
     }
 
+    /// The barème's column of points.
     fn points_header(self) -> &'static str {
         "Points"
     }
 
+    /// « Total » / "Total".
     fn total(self) -> &'static str {
         "Total"
     }
