@@ -38,6 +38,32 @@ pub struct Scan<'a> {
     pub unterminated: Vec<Range<usize>>,
 }
 
+/// The names of a stage's directive table (`[("check", Name::Check), …]`), for [`scan`]: a
+/// stage spells each name once, in its table, and matches on its own enum after [`named`].
+///
+/// ```
+/// use coursebook_common::directive::{named, names};
+/// const TABLE: [(&str, u8); 2] = [("question", 1), ("/answer", 2)];
+/// const NAMES: [&str; 2] = names(&TABLE);
+/// assert_eq!(NAMES, ["question", "/answer"]);
+/// assert_eq!(named(&TABLE, "/answer"), Some(2));
+/// assert_eq!(named(&TABLE, "answer"), None);
+/// ```
+pub const fn names<T: Copy, const N: usize>(table: &[(&'static str, T); N]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = table[i].0;
+        i += 1;
+    }
+    out
+}
+
+/// The entry of `table` that `name` names.
+pub fn named<T: Copy>(table: &[(&str, T)], name: &str) -> Option<T> {
+    table.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
 /// Finds the directives named in `wanted` (a closing directive is named with its slash,
 /// `"/answer"`), outside inline code, code blocks and HTML comments, in source order.
 pub fn scan<'a>(source: &'a str, wanted: &[&str]) -> Scan<'a> {

@@ -12,7 +12,7 @@ use crate::program::ChapterCode;
 use crate::render::{self, Reader};
 use crate::report::{CheckRecord, Report};
 use common::cache::Cache;
-use common::directive::scan;
+use common::directive::{self, scan, Directive};
 use common::page::{page_of, to_root};
 use common::place::{container_prefix, continue_lines, Place, Places};
 use common::{Diagnostic, Diagnostics, Splicer};
@@ -22,8 +22,32 @@ use std::path::PathBuf;
 
 pub(crate) use common::page::{collect, Page};
 
+/// A directive of this stage, as its name says: the names are matched once, here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Name {
+    /// `{{#check NAME = WRITTEN}}`.
+    Check,
+    /// `{{#value NAME}}`.
+    Value,
+    /// `{{#verification}}`.
+    Verification,
+    /// `{{#figure NAME}}`.
+    Figure,
+    /// `{{#n TEXT}}`: a number that is not a result.
+    NotAResult,
+}
+
+/// Every directive of this stage, as the author spells it.
+const NAMES: [(&str, Name); 5] = [
+    ("check", Name::Check),
+    ("value", Name::Value),
+    ("verification", Name::Verification),
+    ("figure", Name::Figure),
+    ("n", Name::NotAResult),
+];
+
 /// The directives this stage replaces; `n` marks a number that is not a result.
-pub const DIRECTIVES: &[&str] = &["check", "value", "verification", "figure", "n"];
+pub const DIRECTIVES: [&str; NAMES.len()] = directive::names(&NAMES);
 
 /// Evaluates the book's blocks and rewrites every page. Returns the new contents by key.
 pub(crate) fn process(
@@ -145,155 +169,213 @@ fn rewrite_page(
     report: &mut Report,
     diagnostics: &mut Diagnostics,
 ) -> Rewrite {
-    let (page, values, options, reader) = (ctx.page, ctx.values, ctx.options, ctx.reader);
-    let source = page.content.as_str();
+    let source = ctx.page.content.as_str();
     let mut splicer = Splicer::new();
     for (b, block) in blocks.iter().enumerate() {
         // The sujet shows no computation: the code that produced an answer is the answer.
-        let view = if reader.is_sujet() {
+        let view = if ctx.reader.is_sujet() {
             String::new()
         } else {
             blocks::reader_view(source, block, &block_anchor(b))
         };
         splicer.replace(block.range.clone(), view);
     }
-    let found = scan(source, DIRECTIVES);
-    let places = Places::of(source);
+    let found = scan(source, &DIRECTIVES);
     for range in &found.unterminated {
         diagnostics.push(
             Diagnostic::error("this directive is not closed with `}}` on the same line").at(
-                &page.file,
+                &ctx.page.file,
                 source,
                 range.clone(),
             ),
         );
     }
-    let mut has_verification = false;
-    let mut checks = 0;
-    let questions = crate::coverage::questions(source);
+    let places = Places::of(source);
+    let mut rewriter = Rewriter {
+        page: ctx.page,
+        values: ctx.values,
+        options: ctx.options,
+        reader: ctx.reader,
+        figures: &mut *ctx.figures,
+        splicer,
+        report,
+        diagnostics,
+        has_verification: false,
+        checks: 0,
+        questions: crate::coverage::questions(source),
+    };
     for d in &found.directives {
-        let at =
-            |message: String| Diagnostic::error(message).at(&page.file, source, d.range.clone());
+        // The scanner finds only the names of DIRECTIVES.
+        let Some(name) = directive::named(&NAMES, d.name) else {
+            continue;
+        };
         let place = places.at(d.range.start);
-        if let Some((message, help)) = misplaced(d.name, place) {
-            diagnostics.push(at(message).note(help));
+        if let Some((message, help)) = misplaced(name, place) {
+            rewriter.error(d, message, Some(help));
             continue;
         }
-        // A replacement of several lines continues the block quote or list item it is in.
-        let contained =
-            |text: String| continue_lines(&text, &container_prefix(source, d.range.start));
-        match d.name {
-            "figure" => match figure_args(d.args).and_then(|args| {
-                let figure = match lookup(values, &args.path)? {
-                    Value::Figure(f) => f,
-                    other => {
-                        return Err(format!(
-                            "`{}` is {}, not a figure",
-                            args.path,
-                            compare::kind(&other)
-                        ))
-                    }
-                };
-                let figure = checked_figure(figure, &args.path)?;
-                Ok((args, figure))
-            }) {
-                Ok((args, figure)) => {
-                    let number = args.number.unwrap_or(*ctx.figures + 1);
-                    *ctx.figures = number;
-                    splicer.replace(
-                        d.range.clone(),
-                        contained(render::figure(&figure, number, &args.caption, reader.words)),
-                    );
-                }
-                Err(message) => diagnostics.push(at(message)),
-            },
+        match name {
+            Name::Check => rewriter.check(d, place),
+            Name::Value => rewriter.value(d, place),
+            Name::Figure => rewriter.figure(d),
+            Name::Verification => rewriter.verification(d),
             // A number that is not a result (coverage.rs): shown as written.
-            "n" => splicer.replace(d.range.clone(), d.args.to_owned()),
-            // The table lists every answer: the sujet leaves it out.
-            "verification" if reader.is_sujet() => splicer.replace(d.range.clone(), ""),
-            "verification" => {
-                has_verification = true;
-                splicer.replace(
-                    d.range.clone(),
-                    contained(format!("\n\n{VERIFICATION_PLACEHOLDER}\n\n")),
-                );
-            }
-            "value" => match Show::parse(d.args)
-                .map_err(|e| e.0)
-                .and_then(|show| lookup(values, &show.path).map(|p| (show, p)))
-            {
-                Ok((show, published)) => {
-                    let text = format_value(
-                        &published,
-                        Style::of_book(options.french, options.decimal),
-                        show.digits,
-                    );
-                    if place != Place::Math {
-                        splicer.replace(
-                            d.range.clone(),
-                            render::value(&text, &show.path.to_string(), reader),
-                        );
-                    } else if is_finite_number(&published) {
-                        splicer.replace(d.range.clone(), render::number_in_math(&text));
-                    } else {
-                        diagnostics.push(at(format!(
-                            "`{}` is {}: only a number can be shown inside a formula",
-                            show.path,
-                            compare::kind(&published)
-                        )));
-                    }
-                }
-                Err(message) => diagnostics.push(at(message)),
-            },
-            _ => {
-                let anchor = format!("cb-check-{checks}");
-                checks += 1;
-                match Claim::parse_in(d.args, options.locale) {
-                    Ok(claim) => {
-                        let at = CheckSite {
-                            range: d.range.clone(),
-                            args: d.args,
-                            anchor,
-                            question: crate::coverage::question_at(&questions, d.range.start),
-                        };
-                        let (record, block, plain) =
-                            check(page, source, at, &claim, values, options);
-                        if let Some(problem) = &record.problem {
-                            diagnostics.push(mismatch(
-                                page,
-                                source,
-                                d.range.clone(),
-                                &claim,
-                                &record,
-                                plain.as_deref(),
-                                problem,
-                            ));
-                        }
-                        let (range, shown) = match place {
-                            Place::Heading | Place::LinkText => {
-                                (d.range.clone(), render::check_plain(&record, reader))
-                            }
-                            _ => {
-                                let suffix = render::word_suffix(&source[d.range.end..]);
-                                (
-                                    d.range.start..d.range.end + suffix.len(),
-                                    render::check(&record, suffix, block.as_deref(), reader),
-                                )
-                            }
-                        };
-                        splicer.replace(range, shown);
-                        report.checks.push(record);
-                    }
-                    Err(e) => diagnostics.push(at(format!("malformed check: {e}"))),
-                }
-            }
+            Name::NotAResult => rewriter.splicer.replace(d.range.clone(), d.args.to_owned()),
         }
     }
-    let touched = !splicer.is_empty();
+    let touched = !rewriter.splicer.is_empty();
     Rewrite {
-        content: splicer.apply(source),
+        content: rewriter.splicer.apply(source),
         touched,
-        has_verification,
+        has_verification: rewriter.has_verification,
+    }
+}
+
+/// One page being rewritten: what it needs, and what it has done so far.
+struct Rewriter<'a, 'r> {
+    page: &'a Page,
+    values: &'a ChapterValues,
+    options: &'a Options,
+    reader: Reader,
+    /// The number of the last figure shown so far in the book.
+    figures: &'r mut u32,
+    splicer: Splicer,
+    report: &'r mut Report,
+    diagnostics: &'r mut Diagnostics,
+    has_verification: bool,
+    /// How many checks the page holds so far: the next one's anchor.
+    checks: usize,
+    /// The questions of the page, for the checks' report.
+    questions: Vec<(usize, u32)>,
+}
+
+impl Rewriter<'_, '_> {
+    fn source(&self) -> &str {
+        &self.page.content
+    }
+
+    fn error(&mut self, d: &Directive<'_>, message: String, help: Option<&str>) {
+        let mut e = Diagnostic::error(message).at(&self.page.file, self.source(), d.range.clone());
+        if let Some(help) = help {
+            e = e.note(help);
+        }
+        self.diagnostics.push(e);
+    }
+
+    /// `text` replacing `d`; a replacement of several lines continues the block quote or list
+    /// item it is in.
+    fn replace_block(&mut self, d: &Directive<'_>, text: &str) {
+        let text = continue_lines(text, &container_prefix(self.source(), d.range.start));
+        self.splicer.replace(d.range.clone(), text);
+    }
+
+    /// `{{#figure NAME}}`: the published figure, numbered, with its caption.
+    fn figure(&mut self, d: &Directive<'_>) {
+        let found = figure_args(d.args).and_then(|args| {
+            let figure = match lookup(self.values, &args.path)? {
+                Value::Figure(f) => f,
+                other => {
+                    return Err(format!(
+                        "`{}` is {}, not a figure",
+                        args.path,
+                        compare::kind(&other)
+                    ))
+                }
+            };
+            Ok((checked_figure(figure, &args.path)?, args))
+        });
+        match found {
+            Ok((figure, args)) => {
+                let number = args.number.unwrap_or(*self.figures + 1);
+                *self.figures = number;
+                let html = render::figure(&figure, number, &args.caption, self.reader.words);
+                self.replace_block(d, &html);
+            }
+            Err(message) => self.error(d, message, None),
+        }
+    }
+
+    /// `{{#verification}}`: a placeholder for the table of every check of the book, filled
+    /// once every page is checked. The sujet leaves it out: it lists every answer.
+    fn verification(&mut self, d: &Directive<'_>) {
+        if self.reader.is_sujet() {
+            self.splicer.replace(d.range.clone(), "");
+        } else {
+            self.has_verification = true;
+            self.replace_block(d, &format!("\n\n{VERIFICATION_PLACEHOLDER}\n\n"));
+        }
+    }
+
+    /// `{{#value NAME}}`: the computed value, as text or inside a formula.
+    fn value(&mut self, d: &Directive<'_>, place: Place) {
+        let found = Show::parse(d.args)
+            .map_err(|e| e.0)
+            .and_then(|show| lookup(self.values, &show.path).map(|p| (show, p)));
+        let (show, published) = match found {
+            Ok(found) => found,
+            Err(message) => return self.error(d, message, None),
+        };
+        let style = Style::of_book(self.options.french, self.options.decimal);
+        let text = format_value(&published, style, show.digits);
+        if place != Place::Math {
+            let html = render::value(&text, &show.path.to_string(), self.reader);
+            self.splicer.replace(d.range.clone(), html);
+        } else if is_finite_number(&published) {
+            self.splicer
+                .replace(d.range.clone(), render::number_in_math(&text));
+        } else {
+            let message = format!(
+                "`{}` is {}: only a number can be shown inside a formula",
+                show.path,
+                compare::kind(&published)
+            );
+            self.error(d, message, None);
+        }
+    }
+
+    /// `{{#check NAME = WRITTEN}}`: the written answer, compared with the computed value,
+    /// recorded for the report, and shown with its proof in the corrigé.
+    fn check(&mut self, d: &Directive<'_>, place: Place) {
+        let anchor = format!("cb-check-{}", self.checks);
+        self.checks += 1;
+        let claim = match Claim::parse_in(d.args, self.options.locale) {
+            Ok(claim) => claim,
+            Err(e) => return self.error(d, format!("malformed check: {e}"), None),
+        };
+        let site = CheckSite {
+            range: d.range.clone(),
+            args: d.args,
+            anchor,
+            question: crate::coverage::question_at(&self.questions, d.range.start),
+        };
+        let source = self.page.content.as_str();
+        let (record, block, plain) =
+            check(self.page, source, site, &claim, self.values, self.options);
+        if let Some(problem) = &record.problem {
+            self.diagnostics.push(mismatch(
+                self.page,
+                source,
+                d.range.clone(),
+                &claim,
+                &record,
+                plain.as_deref(),
+                problem,
+            ));
+        }
+        let (range, shown) = match place {
+            Place::Heading | Place::LinkText => {
+                (d.range.clone(), render::check_plain(&record, self.reader))
+            }
+            _ => {
+                let suffix = render::word_suffix(&source[d.range.end..]);
+                (
+                    d.range.start..d.range.end + suffix.len(),
+                    render::check(&record, suffix, block.as_deref(), self.reader),
+                )
+            }
+        };
+        self.splicer.replace(range, shown);
+        self.report.checks.push(record);
     }
 }
 
@@ -310,16 +392,22 @@ struct CheckSite<'a> {
 /// Why directive `name` cannot stand at `place`, with a hint: inside a formula only a value
 /// can (as TeX); a figure or the verification table is a block, which a heading or a link's
 /// text cannot hold.
-fn misplaced(name: &str, place: Place) -> Option<(String, &'static str)> {
+fn misplaced(name: Name, place: Place) -> Option<(String, &'static str)> {
+    let spelled = NAMES
+        .iter()
+        .find(|(_, n)| *n == name)
+        .map_or("", |(s, _)| *s);
     match (name, place) {
         // `{{#n …}}` is the author's own text, marked as no result: it stands anywhere.
-        ("value" | "n", _) | (_, Place::Text) | ("check", Place::Heading | Place::LinkText) => None,
+        (Name::Value | Name::NotAResult, _)
+        | (_, Place::Text)
+        | (Name::Check, Place::Heading | Place::LinkText) => None,
         (_, Place::Math) => Some((
-            format!("a {name} cannot stand inside a formula"),
+            format!("a {spelled} cannot stand inside a formula"),
             "help: close the formula before the directive: `$n$ = {{#check n = 82}}`",
         )),
         (_, Place::Heading | Place::LinkText) => Some((
-            format!("a {name} cannot stand in a heading or in a link's text"),
+            format!("a {spelled} cannot stand in a heading or in a link's text"),
             "help: put it in a paragraph of its own",
         )),
     }
@@ -658,18 +746,18 @@ mod tests {
     #[test]
     fn blocks_are_refused_where_only_inline_text_fits() {
         for place in [Place::Text, Place::Heading, Place::LinkText, Place::Math] {
-            assert_eq!(misplaced("value", place), None, "{place:?}");
+            assert_eq!(misplaced(Name::Value, place), None, "{place:?}");
         }
-        assert_eq!(misplaced("check", Place::Heading), None);
-        assert_eq!(misplaced("check", Place::LinkText), None);
-        let (message, _) = misplaced("check", Place::Math).unwrap();
+        assert_eq!(misplaced(Name::Check, Place::Heading), None);
+        assert_eq!(misplaced(Name::Check, Place::LinkText), None);
+        let (message, _) = misplaced(Name::Check, Place::Math).unwrap();
         assert_eq!(message, "a check cannot stand inside a formula");
-        let (message, _) = misplaced("figure", Place::Heading).unwrap();
+        let (message, _) = misplaced(Name::Figure, Place::Heading).unwrap();
         assert_eq!(
             message,
             "a figure cannot stand in a heading or in a link's text"
         );
-        assert!(misplaced("verification", Place::LinkText).is_some());
-        assert_eq!(misplaced("figure", Place::Text), None);
+        assert!(misplaced(Name::Verification, Place::LinkText).is_some());
+        assert_eq!(misplaced(Name::Figure, Place::Text), None);
     }
 }

@@ -80,7 +80,7 @@ fn prose() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..30)
         .prop_map(|p| p.concat())
         .prop_filter("holds a directive of the stage", |text| {
-            let found = common::directive::scan(text, coursebook_compute::DIRECTIVES);
+            let found = common::directive::scan(text, &coursebook_compute::DIRECTIVES);
             found.directives.is_empty() && found.unterminated.is_empty()
         })
 }

@@ -14,7 +14,7 @@
 
 use crate::edition::Edition;
 use crate::structure::{Block, Page, Question};
-use common::directive::scan;
+use common::directive::{self, scan};
 use common::{Diagnostic, Diagnostics};
 use std::ops::Range;
 
@@ -38,16 +38,23 @@ pub struct Only {
     pub chapter_marks: Vec<Range<usize>>,
 }
 
-/// The directives of this module.
-pub const DIRECTIVES: &[&str] = &["corrige-only", "/corrige-only", "sujet-only", "/sujet-only"];
-
-fn edition_of(name: &str) -> Edition {
-    if name.trim_start_matches('/') == "sujet-only" {
-        Edition::Sujet
-    } else {
-        Edition::Corrige
-    }
+/// Whether a directive opens or closes an edition block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Open,
+    Close,
 }
+
+/// The directives of this module: the edition each one is about, and its side.
+const NAMES: [(&str, (Edition, Side)); 4] = [
+    ("corrige-only", (Edition::Corrige, Side::Open)),
+    ("/corrige-only", (Edition::Corrige, Side::Close)),
+    ("sujet-only", (Edition::Sujet, Side::Open)),
+    ("/sujet-only", (Edition::Sujet, Side::Close)),
+];
+
+/// The names of the directives of this module, for the scanner.
+pub const DIRECTIVES: [&str; NAMES.len()] = directive::names(&NAMES);
 
 fn name_of(edition: Edition) -> &'static str {
     match edition {
@@ -67,9 +74,13 @@ pub fn parse(
     let error = |message: String, range: Range<usize>| {
         Diagnostic::error(message).at(&page.file, source, range)
     };
-    let found = scan(source, DIRECTIVES);
+    let found = scan(source, &DIRECTIVES);
+    let meaning = |d: &directive::Directive<'_>| directive::named(&NAMES, d.name);
     // `{{#corrige-only}}` with no closing anywhere in the chapter is the chapter form.
-    let chapter_form = !found.directives.iter().any(|d| d.name == "/corrige-only");
+    let chapter_form = !found
+        .directives
+        .iter()
+        .any(|d| meaning(d) == Some((Edition::Corrige, Side::Close)));
     let mut only = Only::default();
     let mut open: Option<(Edition, Range<usize>)> = None;
     for d in &found.directives {
@@ -82,9 +93,11 @@ pub fn parse(
                 d.range.clone(),
             ));
         }
-        let edition = edition_of(d.name);
-        let closing = d.name.starts_with('/');
-        match (closing, &open) {
+        // The scanner finds only the names of DIRECTIVES.
+        let Some((edition, side)) = meaning(d) else {
+            continue;
+        };
+        match (side == Side::Close, &open) {
             (false, _) if chapter_form && edition == Edition::Corrige => {
                 only.chapter_marks.push(d.range.clone());
             }

@@ -9,7 +9,7 @@
 use crate::only::{self, Only};
 use crate::rubric::{self, Part};
 use crate::syntax::{self, Points};
-use common::directive::scan;
+use common::directive::{self, scan, Directive};
 use common::{Diagnostic, Diagnostics};
 use mdbook_markdown::pulldown_cmark::{Event, Tag};
 use std::collections::HashMap;
@@ -96,192 +96,107 @@ impl PageExam {
     }
 }
 
-/// The directives of this stage.
-pub const DIRECTIVES: &[&str] = &[
-    "question",
-    "answer",
-    "/answer",
-    "note",
-    "/note",
-    "rubric",
-    "/rubric",
-    "bareme",
-    "exam-header",
+/// A directive of this stage, as its name says: the names are matched once, here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Name {
+    /// `{{#question N points=P}}`.
+    Question,
+    /// `{{#answer}}`, `{{#note}}`, `{{#rubric}}`.
+    Open(Container),
+    /// `{{#/answer}}`, `{{#/note}}`, `{{#/rubric}}`.
+    Close(Container),
+    /// `{{#bareme}}`.
+    Bareme,
+    /// `{{#exam-header}}`.
+    ExamHeader,
+}
+
+/// The blocks that open and close.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Container {
+    Answer,
+    Note,
+    Rubric,
+}
+
+/// Every directive of this stage, as the author spells it.
+const NAMES: [(&str, Name); 9] = [
+    ("question", Name::Question),
+    ("answer", Name::Open(Container::Answer)),
+    ("/answer", Name::Close(Container::Answer)),
+    ("note", Name::Open(Container::Note)),
+    ("/note", Name::Close(Container::Note)),
+    ("rubric", Name::Open(Container::Rubric)),
+    ("/rubric", Name::Close(Container::Rubric)),
+    ("bareme", Name::Bareme),
+    ("exam-header", Name::ExamHeader),
 ];
+
+/// The names of the directives of this stage, for the scanner.
+pub const DIRECTIVES: [&str; NAMES.len()] = directive::names(&NAMES);
+
+impl Container {
+    /// The block's kind, from the opening directive's arguments.
+    fn kind(self, args: &str) -> Result<Kind, String> {
+        match self {
+            Container::Answer => syntax::none(args).map(|()| Kind::Answer),
+            Container::Rubric => syntax::none(args).map(|()| Kind::Rubric { parts: Vec::new() }),
+            Container::Note => syntax::title_only(args).map(|title| Kind::Note { title }),
+        }
+    }
+
+    /// The kind of a block whose arguments are wrong: it is still tracked, so that its
+    /// closing is not reported too.
+    fn fallback(self) -> Kind {
+        match self {
+            Container::Answer => Kind::Answer,
+            Container::Rubric => Kind::Rubric { parts: Vec::new() },
+            Container::Note => Kind::Note { title: None },
+        }
+    }
+}
 
 /// Finds the exam directives of one page and checks their local structure.
 pub fn parse_page(page: &Page, index: usize, diagnostics: &mut Diagnostics) -> PageExam {
     let source = page.content.as_str();
+    let found = scan(source, &DIRECTIVES);
+    for range in &found.unterminated {
+        diagnostics.push(
+            Diagnostic::error("this directive is not closed with `}}` on the same line").at(
+                &page.file,
+                source,
+                range.clone(),
+            ),
+        );
+    }
+    let mut parser = PageParser {
+        page,
+        index,
+        headings: headings(source),
+        exam: PageExam::default(),
+        open: Vec::new(),
+        diagnostics,
+    };
+    for d in &found.directives {
+        match directive::named(&NAMES, d.name) {
+            Some(Name::Question) => parser.question(d),
+            Some(Name::Open(container)) => parser.open_block(container, d),
+            Some(Name::Close(container)) => parser.close_block(container, d),
+            Some(Name::Bareme) => parser.bareme(d),
+            Some(Name::ExamHeader) => parser.exam_header(d),
+            // The scanner finds only the names of DIRECTIVES.
+            None => {}
+        }
+    }
+    let PageParser {
+        mut exam,
+        open,
+        diagnostics,
+        ..
+    } = parser;
     let error = |message: String, range: Range<usize>| {
         Diagnostic::error(message).at(&page.file, source, range)
     };
-    let found = scan(source, DIRECTIVES);
-    for range in &found.unterminated {
-        diagnostics.push(error(
-            "this directive is not closed with `}}` on the same line".into(),
-            range.clone(),
-        ));
-    }
-    let headings = headings(source);
-    let mut exam = PageExam::default();
-    // Open blocks: kind, opening range, title.
-    let mut open: Vec<(Kind, Range<usize>)> = Vec::new();
-    for d in &found.directives {
-        let range = d.range.clone();
-        let args_error =
-            |message: String| error(format!("`{{{{#{}}}}}`: {message}", d.name), range.clone());
-        match d.name {
-            "question" => {
-                if let Some((kind, at)) = open.last() {
-                    diagnostics.push(
-                        error(
-                            format!("a question cannot start inside {}", kind.a()),
-                            range.clone(),
-                        )
-                        .note(format!(
-                            "{} opened at line {} is not closed",
-                            kind.the(),
-                            line(source, at.start)
-                        )),
-                    );
-                }
-                let Some(prefix) = container_prefix(source, range.start) else {
-                    diagnostics.push(
-                        error(
-                            "`{{#question}}` must start a line: it becomes a heading".into(),
-                            range.clone(),
-                        )
-                        .note("put the statement after it, on the same line or the next"),
-                    );
-                    continue;
-                };
-                match syntax::question(d.args) {
-                    Ok(args) => exam.questions.push(Question {
-                        number: args.number,
-                        points: args.points,
-                        title: args.title,
-                        page: index,
-                        range: range.clone(),
-                        level: level_at(&headings, range.start),
-                        prefix,
-                    }),
-                    Err(message) => diagnostics.push(args_error(message)),
-                }
-            }
-            "answer" | "note" | "rubric" => {
-                let kind = match d.name {
-                    "answer" => syntax::none(d.args).map(|()| Kind::Answer),
-                    "rubric" => syntax::none(d.args).map(|()| Kind::Rubric { parts: Vec::new() }),
-                    _ => syntax::title_only(d.args).map(|title| Kind::Note { title }),
-                };
-                let kind = match kind {
-                    Ok(kind) => kind,
-                    Err(message) => {
-                        diagnostics.push(args_error(message));
-                        // Still track the block, so that its closing is not reported too.
-                        match d.name {
-                            "answer" => Kind::Answer,
-                            "rubric" => Kind::Rubric { parts: Vec::new() },
-                            _ => Kind::Note { title: None },
-                        }
-                    }
-                };
-                let nested_ok = matches!(
-                    (open.last(), &kind),
-                    (None, _)
-                        | (
-                            Some((Kind::Answer, _)),
-                            Kind::Note { .. } | Kind::Rubric { .. }
-                        )
-                );
-                if !nested_ok {
-                    if let Some((outer, at)) = open.last() {
-                        diagnostics.push(
-                            error(
-                                format!("{} cannot stand inside {}", kind.a(), outer.a()),
-                                range.clone(),
-                            )
-                            .note(format!(
-                                "{} opened at line {} is not closed yet",
-                                outer.the(),
-                                line(source, at.start)
-                            ))
-                            .note(format!("close it with `{{{{#/{}}}}}` first", outer.name())),
-                        );
-                    }
-                    continue;
-                }
-                if matches!(kind, Kind::Answer | Kind::Rubric { .. }) && exam.questions.is_empty() {
-                    diagnostics.push(
-                        error(format!("{} stands before any question of its chapter", kind.a()), range.clone())
-                            .note("answers and rubrics belong to the `{{#question}}` above them, in the same chapter")
-                            .note("for a remark that answers no question, use `{{#note}}`"),
-                    );
-                }
-                open.push((kind, range));
-            }
-            "/answer" | "/note" | "/rubric" => {
-                if let Err(message) = syntax::none(d.args) {
-                    diagnostics.push(args_error(message));
-                }
-                let wanted = &d.name[1..];
-                match open.last() {
-                    Some((kind, _)) if kind.name() == wanted => {
-                        if let Some((mut kind, opening)) = open.pop() {
-                            let question = exam.questions.last().map(|q| q.number);
-                            if let Kind::Rubric { parts } = &mut kind {
-                                match rubric::parse(source, opening.end..range.start) {
-                                    Ok(found) => *parts = found,
-                                    Err((message, at)) => diagnostics.push(error(message, at)),
-                                }
-                            }
-                            let inline = !source[opening.start..range.end].contains('\n');
-                            exam.blocks.push(Block {
-                                kind,
-                                prefix: line_prefix(source, opening.start),
-                                open: opening,
-                                close: range.clone(),
-                                question,
-                                nested: !open.is_empty(),
-                                inline,
-                            });
-                        }
-                    }
-                    Some((kind, at)) => diagnostics.push(
-                        error(
-                            format!(
-                                "`{{{{#{}}}}}` closes {wanted}, but {} is open",
-                                d.name,
-                                kind.a()
-                            ),
-                            range.clone(),
-                        )
-                        .note(format!(
-                            "{} opened at line {}: close it first with `{{{{#/{}}}}}`",
-                            kind.the(),
-                            line(source, at.start),
-                            kind.name()
-                        )),
-                    ),
-                    None => diagnostics.push(error(
-                        format!(
-                            "`{{{{#{}}}}}` closes {wanted} that was never opened",
-                            d.name
-                        ),
-                        range.clone(),
-                    )),
-                }
-            }
-            "bareme" => match syntax::none(d.args) {
-                Ok(()) => exam.baremes.push(range),
-                Err(message) => diagnostics.push(args_error(message)),
-            },
-            _ => match syntax::none(d.args) {
-                Ok(()) => exam.headers.push(range),
-                Err(message) => diagnostics.push(args_error(message)),
-            },
-        }
-    }
     for (kind, at) in open {
         diagnostics.push(
             error(format!("{} is never closed", kind.the()), at)
@@ -306,6 +221,206 @@ pub fn parse_page(page: &Page, index: usize, diagnostics: &mut Diagnostics) -> P
     }
     exam.blocks.sort_by_key(|b| b.open.start);
     exam
+}
+
+/// The state of one chapter's parse: what it found so far, and the blocks still open.
+struct PageParser<'a> {
+    page: &'a Page,
+    /// The page's index in reading order.
+    index: usize,
+    /// The Markdown headings: where each stands and its level.
+    headings: Vec<(usize, u8)>,
+    exam: PageExam,
+    /// Open blocks, innermost last, with their opening directive's range.
+    open: Vec<(Kind, Range<usize>)>,
+    diagnostics: &'a mut Diagnostics,
+}
+
+impl PageParser<'_> {
+    fn source(&self) -> &str {
+        &self.page.content
+    }
+
+    fn error(&self, message: impl Into<String>, range: Range<usize>) -> Diagnostic {
+        Diagnostic::error(message).at(&self.page.file, self.source(), range)
+    }
+
+    /// An error about the arguments of `d`, naming it.
+    fn args_error(&mut self, d: &Directive<'_>, message: String) {
+        let e = self.error(format!("`{{{{#{}}}}}`: {message}", d.name), d.range.clone());
+        self.diagnostics.push(e);
+    }
+
+    /// Whether `d` has no arguments, as it should; reports it otherwise.
+    fn no_arguments(&mut self, d: &Directive<'_>) -> bool {
+        match syntax::none(d.args) {
+            Ok(()) => true,
+            Err(message) => {
+                self.args_error(d, message);
+                false
+            }
+        }
+    }
+
+    /// `{{#bareme}}`: where the barème's table goes.
+    fn bareme(&mut self, d: &Directive<'_>) {
+        if self.no_arguments(d) {
+            self.exam.baremes.push(d.range.clone());
+        }
+    }
+
+    /// `{{#exam-header}}`: where the exam's header goes.
+    fn exam_header(&mut self, d: &Directive<'_>) {
+        if self.no_arguments(d) {
+            self.exam.headers.push(d.range.clone());
+        }
+    }
+
+    /// `{{#question}}`: at the start of a line, outside any block.
+    fn question(&mut self, d: &Directive<'_>) {
+        let range = d.range.clone();
+        if let Some((kind, at)) = self.open.last() {
+            let e = self
+                .error(
+                    format!("a question cannot start inside {}", kind.a()),
+                    range.clone(),
+                )
+                .note(format!(
+                    "{} opened at line {} is not closed",
+                    kind.the(),
+                    line(self.source(), at.start)
+                ));
+            self.diagnostics.push(e);
+        }
+        let Some(prefix) = container_prefix(self.source(), range.start) else {
+            let e = self
+                .error(
+                    "`{{#question}}` must start a line: it becomes a heading",
+                    range,
+                )
+                .note("put the statement after it, on the same line or the next");
+            self.diagnostics.push(e);
+            return;
+        };
+        match syntax::question(d.args) {
+            Ok(args) => self.exam.questions.push(Question {
+                number: args.number,
+                points: args.points,
+                title: args.title,
+                page: self.index,
+                level: level_at(&self.headings, range.start),
+                range,
+                prefix,
+            }),
+            Err(message) => self.args_error(d, message),
+        }
+    }
+
+    /// `{{#answer}}`, `{{#note}}`, `{{#rubric}}`: a note or a rubric may stand inside an
+    /// answer, nothing else nests; an answer or a rubric follows a question.
+    fn open_block(&mut self, container: Container, d: &Directive<'_>) {
+        let range = d.range.clone();
+        let kind = container.kind(d.args).unwrap_or_else(|message| {
+            self.args_error(d, message);
+            container.fallback()
+        });
+        let nested_ok = matches!(
+            (self.open.last(), &kind),
+            (None, _)
+                | (
+                    Some((Kind::Answer, _)),
+                    Kind::Note { .. } | Kind::Rubric { .. }
+                )
+        );
+        if let (false, Some((outer, at))) = (nested_ok, self.open.last()) {
+            let e = self
+                .error(
+                    format!("{} cannot stand inside {}", kind.a(), outer.a()),
+                    range,
+                )
+                .note(format!(
+                    "{} opened at line {} is not closed yet",
+                    outer.the(),
+                    line(self.source(), at.start)
+                ))
+                .note(format!("close it with `{{{{#/{}}}}}` first", outer.name()));
+            self.diagnostics.push(e);
+            return;
+        }
+        if matches!(kind, Kind::Answer | Kind::Rubric { .. }) && self.exam.questions.is_empty() {
+            let e = self
+                .error(format!("{} stands before any question of its chapter", kind.a()), range.clone())
+                .note("answers and rubrics belong to the `{{#question}}` above them, in the same chapter")
+                .note("for a remark that answers no question, use `{{#note}}`");
+            self.diagnostics.push(e);
+        }
+        self.open.push((kind, range));
+    }
+
+    /// `{{#/answer}}`, `{{#/note}}`, `{{#/rubric}}`: closes the innermost open block, which must
+    /// be of its kind.
+    fn close_block(&mut self, container: Container, d: &Directive<'_>) {
+        if let Err(message) = syntax::none(d.args) {
+            self.args_error(d, message);
+        }
+        let range = d.range.clone();
+        let wanted = &d.name[1..];
+        let e = match self.open.last() {
+            Some((kind, _)) if kind.container() == container => {
+                self.close_innermost(range);
+                return;
+            }
+            Some((kind, at)) => self
+                .error(
+                    format!(
+                        "`{{{{#{}}}}}` closes {wanted}, but {} is open",
+                        d.name,
+                        kind.a()
+                    ),
+                    range,
+                )
+                .note(format!(
+                    "{} opened at line {}: close it first with `{{{{#/{}}}}}`",
+                    kind.the(),
+                    line(self.source(), at.start),
+                    kind.name()
+                )),
+            None => self.error(
+                format!(
+                    "`{{{{#{}}}}}` closes {wanted} that was never opened",
+                    d.name
+                ),
+                range,
+            ),
+        };
+        self.diagnostics.push(e);
+    }
+
+    /// Turns the innermost open block, closed at `close`, into a [`Block`].
+    fn close_innermost(&mut self, close: Range<usize>) {
+        let Some((mut kind, opening)) = self.open.pop() else {
+            return;
+        };
+        let source = self.page.content.as_str();
+        if let Kind::Rubric { parts } = &mut kind {
+            match rubric::parse(source, opening.end..close.start) {
+                Ok(found) => *parts = found,
+                Err((message, at)) => {
+                    let e = self.error(message, at);
+                    self.diagnostics.push(e);
+                }
+            }
+        }
+        self.exam.blocks.push(Block {
+            kind,
+            prefix: line_prefix(source, opening.start),
+            inline: !source[opening.start..close.end].contains('\n'),
+            open: opening,
+            close,
+            question: self.exam.questions.last().map(|q| q.number),
+            nested: !self.open.is_empty(),
+        });
+    }
 }
 
 /// The parts of each question's rubric add up to its points; a question has one rubric.
@@ -353,11 +468,20 @@ fn check_rubrics(page: &Page, exam: &PageExam, diagnostics: &mut Diagnostics) {
 }
 
 impl Kind {
-    fn name(&self) -> &'static str {
+    fn container(&self) -> Container {
         match self {
-            Kind::Answer => "answer",
-            Kind::Note { .. } => "note",
-            Kind::Rubric { .. } => "rubric",
+            Kind::Answer => Container::Answer,
+            Kind::Note { .. } => Container::Note,
+            Kind::Rubric { .. } => Container::Rubric,
+        }
+    }
+
+    /// The directive's name: `answer`, `note`, `rubric`.
+    fn name(&self) -> &'static str {
+        match self.container() {
+            Container::Answer => "answer",
+            Container::Note => "note",
+            Container::Rubric => "rubric",
         }
     }
     pub(crate) fn a(&self) -> &'static str {
