@@ -230,8 +230,7 @@ fn check_encoding(src: &Path) -> Result<()> {
         if let Err(e) = std::str::from_utf8(&bytes) {
             let at = e.valid_up_to();
             let valid = String::from_utf8_lossy(&bytes[..at]);
-            let line = valid.matches('\n').count() + 1;
-            let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let (line, column) = common::diagnostic::line_column(&valid, valid.len());
             let path = entry
                 .path()
                 .strip_prefix(src.parent().unwrap_or(src))

@@ -145,6 +145,11 @@ pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
     )
 }
 
+/// The 1-based line of byte `offset` of `source`: [`line_column`]'s line.
+pub fn line_of(source: &str, offset: usize) -> usize {
+    line_column(source, offset).0
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while !s.is_char_boundary(i) {
         i -= 1;

@@ -1,6 +1,7 @@
 //! Finding the ```` ```rust,compute ```` blocks of a chapter, and turning them into the code
 //! blocks the reader sees.
 
+use common::diagnostic::line_of;
 use mdbook_markdown::pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use std::ops::Range;
 
@@ -66,10 +67,6 @@ pub fn find(source: &str) -> Vec<Block> {
         }
     }
     blocks
-}
-
-fn line_of(source: &str, offset: usize) -> usize {
-    source[..offset].matches('\n').count() + 1
 }
 
 /// The Markdown that replaces a compute block for the reader: an anchor that checks link to,

@@ -14,6 +14,7 @@
 
 use crate::edition::Edition;
 use crate::structure::{Block, Page, Question};
+use common::diagnostic::line_of;
 use common::directive::{self, scan};
 use common::{Diagnostic, Diagnostics};
 use std::ops::Range;
@@ -113,7 +114,7 @@ pub fn parse(
                 .note(format!(
                     "`{{{{#{}}}}}` opened at line {} is not closed yet: close it first with `{{{{#/{}}}}}`",
                     name_of(*outer),
-                    line(source, at.start),
+                    line_of(source, at.start),
                     name_of(*outer)
                 ));
                 if *outer == Edition::Corrige {
@@ -143,7 +144,7 @@ pub fn parse(
                 .note(format!(
                     "`{{{{#{}}}}}` opened at line {}",
                     name_of(*outer),
-                    line(source, at.start)
+                    line_of(source, at.start)
                 )),
             ),
             (true, None) => diagnostics.push(error(
@@ -202,7 +203,7 @@ fn check_contents(
                     .note(format!(
                         "{} at line {} is shown in the corrigé only already",
                         b.kind.the(),
-                        line(source, b.open.start)
+                        line_of(source, b.open.start)
                     )),
                 );
             }
@@ -223,10 +224,6 @@ pub fn removed(only: &Only, edition: Edition) -> Vec<Range<usize>> {
         }
     }
     out
-}
-
-fn line(source: &str, at: usize) -> usize {
-    source[..at.min(source.len())].matches('\n').count() + 1
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 use crate::only::{self, Only};
 use crate::rubric::{self, Part};
 use crate::syntax::{self, Points};
+use common::diagnostic::line_of;
 use common::directive::{self, scan, Directive};
 use common::{Diagnostic, Diagnostics};
 use mdbook_markdown::pulldown_cmark::{Event, Tag};
@@ -288,7 +289,7 @@ impl PageParser<'_> {
                 .note(format!(
                     "{} opened at line {} is not closed",
                     kind.the(),
-                    line(self.source(), at.start)
+                    line_of(self.source(), at.start)
                 ));
             self.diagnostics.push(e);
         }
@@ -341,7 +342,7 @@ impl PageParser<'_> {
                 .note(format!(
                     "{} opened at line {} is not closed yet",
                     outer.the(),
-                    line(self.source(), at.start)
+                    line_of(self.source(), at.start)
                 ))
                 .note(format!("close it with `{{{{#/{}}}}}` first", outer.name()));
             self.diagnostics.push(e);
@@ -382,7 +383,7 @@ impl PageParser<'_> {
                 .note(format!(
                     "{} opened at line {}: close it first with `{{{{#/{}}}}}`",
                     kind.the(),
-                    line(self.source(), at.start),
+                    line_of(self.source(), at.start),
                     kind.name()
                 )),
             None => self.error(
@@ -460,7 +461,7 @@ fn check_rubrics(page: &Page, exam: &PageExam, diagnostics: &mut Diagnostics) {
                 .note(format!(
                     "question {} is at line {}",
                     q.number,
-                    line(source, q.range.start)
+                    line_of(source, q.range.start)
                 )),
             );
         }
@@ -654,10 +655,6 @@ pub fn line_prefix(source: &str, at: usize) -> String {
         .chars()
         .take_while(|c| matches!(c, ' ' | '\t' | '>'))
         .collect()
-}
-
-fn line(source: &str, at: usize) -> usize {
-    source[..at.min(source.len())].matches('\n').count() + 1
 }
 
 #[cfg(test)]
