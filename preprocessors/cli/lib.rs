@@ -279,6 +279,7 @@ pub fn clean(dir: &Path) -> Result<u64> {
 pub fn check_command(dir: &Path, options: CheckOptions<'_>) -> Result<()> {
     let mut report = Report::default();
     let mut result = check(dir, &mut report);
+    common::progress::idle();
     let diagnostics = result
         .as_ref()
         .err()

@@ -27,10 +27,31 @@ pub fn init(progress: bool) {
     });
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| Line(Vec::new()))
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .event_format(Lines)
         .try_init();
+}
+
+/// One event's text, written to stderr when it is complete, through
+/// [`common::progress::eprint`], which erases the status line first.
+struct Line(Vec<u8>);
+
+impl std::io::Write for Line {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for Line {
+    fn drop(&mut self) {
+        progress::eprint(&String::from_utf8_lossy(&self.0));
+    }
 }
 
 /// The event formatter: a step as Cargo prints one, anything else as `level: message`.

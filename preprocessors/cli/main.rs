@@ -115,6 +115,9 @@ fn main() -> ExitCode {
         && !matches!(cli.command, Command::Preprocess { .. })
         && std::io::IsTerminal::is_terminal(&std::io::stderr());
     coursebook::logging::init(steps);
+    // Under the steps, how long the current one has taken; `serve` rebuilds in a second.
+    let status =
+        (steps && !matches!(cli.command, Command::Serve { .. })).then(common::progress::status);
     // Under GitHub Actions each diagnostic is also a workflow annotation on its line.
     common::emit::set_github_annotations(
         std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true"),
@@ -148,6 +151,7 @@ fn main() -> ExitCode {
                 paper,
             };
             coursebook::build_with(&dir, dest_dir.as_deref(), options).map(|built| {
+                common::progress::idle();
                 if !cli.quiet {
                     eprintln!(
                         "{} {}",
@@ -196,6 +200,7 @@ fn main() -> ExitCode {
             Err(e) => Err(e),
         },
     };
+    drop(status);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -40,7 +40,7 @@ pub fn print_editions(out: &Path, editions: &[Edition]) -> Result<()> {
         return Ok(());
     }
     let Some(chromium) = find_chromium() else {
-        eprintln!("{SKIPPED}");
+        common::progress::eprint(&format!("{SKIPPED}\n"));
         return Ok(());
     };
     for (edition, html) in pages {

@@ -48,7 +48,7 @@ pub fn format() -> Format {
 /// Writes `diagnostic` where and as the front end chose.
 pub fn emit(diagnostic: &Diagnostic) {
     match format() {
-        Format::Human => eprint!("{diagnostic}"),
+        Format::Human => crate::progress::eprint(&diagnostic.to_string()),
         Format::Json => println!("{}", json(diagnostic)),
     }
     if GITHUB.load(Ordering::Relaxed) {
