@@ -95,6 +95,11 @@ fn render_from(
 
 /// KaTeX's error text without the crate's wrapper and without U+0332 (combining low line),
 /// which KaTeX uses to underline the faulty part and which garbles a terminal.
+///
+/// The katex crate hands a thrown JavaScript value over only as text: quick-js formats the
+/// exception with `Debug` (`String("ParseError: …")`, quotes and backslashes escaped), and no
+/// typed form exists. This function is the one adapter; a unit test renders real errors
+/// through it, so that an upgrade of either crate that changes the text fails here.
 pub fn clean_message(error: &katex::Error) -> String {
     let text = match error {
         katex::Error::JsExecError(msg) | katex::Error::JsValueError(msg) => msg.clone(),
@@ -145,6 +150,23 @@ fn unescape_debug(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn katex_errors_read_as_katex_wrote_them() {
+        let message = |tex: &str| {
+            let opts = katex::Opts::builder().throw_on_error(true).build().unwrap();
+            clean_message(&katex::render_with_opts(tex, &opts).unwrap_err())
+        };
+        let undefined = message(r"x + \nope");
+        assert!(
+            undefined.starts_with(r"KaTeX parse error: Undefined control sequence: \nope"),
+            "{undefined}"
+        );
+        assert!(!undefined.contains('\u{0332}') && !undefined.contains("String("));
+        let quoted = message(r#"\text{"a"} \frac{1}"#);
+        // The formula is quoted back with its quotes and backslash, unescaped.
+        assert!(quoted.contains(r#"{"a"} \frac{1}"#), "{quoted}");
+    }
 
     #[test]
     fn renders_in_order_across_threads() {
