@@ -51,6 +51,7 @@ impl KeyHasher {
 /// One namespace of the cache (`compute`, `math`), a folder of entries.
 #[derive(Debug, Clone)]
 pub struct Cache {
+    root: PathBuf,
     dir: PathBuf,
 }
 
@@ -58,12 +59,19 @@ impl Cache {
     /// The namespace `name` under `root`. Nothing is created until the first write.
     pub fn new(root: &Path, name: &str) -> Self {
         Self {
+            root: root.to_path_buf(),
             dir: root.join(name),
         }
     }
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The cache root this namespace is in, where [`crate::housekeeping`] keeps its locks and
+    /// work folders.
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     fn path(&self, key: &str) -> PathBuf {
