@@ -43,9 +43,15 @@ impl Staging {
     /// the old or the new output, never a mix. The old output, moved aside, goes when the
     /// returned value is dropped.
     pub fn commit(mut self) -> Result<Previous> {
+        // `.book.previous.tmp-PID-N`: named as [`remove_abandoned`] finds it, should this
+        // process be killed before it removes the folder (`serve` removes it in the background).
+        let name = self
+            .dest
+            .file_name()
+            .map_or_else(|| "book".into(), |n| n.to_string_lossy());
         let old = self
             .tmp
-            .with_file_name(common::cache::temp_name("previous"));
+            .with_file_name(common::cache::temp_name(&format!("{name}.previous")));
         let had_old = self.dest.exists();
         if had_old {
             fs::rename(&self.dest, &old).with_context(|| {
@@ -84,7 +90,7 @@ fn remove_abandoned(parent: &Path, name: &str) {
     if !Path::new("/proc/self").exists() {
         return;
     }
-    // `.book.tmp-PID-N` (staging) and `.book.old.tmp-PID-N` (the previous output, moved aside).
+    // `.book.tmp-PID-N` (staging) and `.book.previous.tmp-PID-N` (the previous output, moved aside).
     let prefix = format!(".{name}");
     let Ok(entries) = fs::read_dir(parent) else {
         return;
@@ -358,6 +364,20 @@ mod tests {
             1,
             "only book/ is left"
         );
+
+        // Left behind by a process killed before it removed it: the next build removes it.
+        let dead = (4_000_000..)
+            .find(|pid| !Path::new(&format!("/proc/{pid}")).exists())
+            .unwrap();
+        let pid = std::process::id();
+        let left = aside.file_name().unwrap().to_string_lossy().replacen(
+            &format!("-{pid}-"),
+            &format!("-{dead}-"),
+            1,
+        );
+        fs::create_dir_all(root.join(&left).join("css")).unwrap();
+        drop(Staging::new(&dest).unwrap());
+        assert!(!root.join(&left).exists(), "{left} was left");
         fs::remove_dir_all(&root).unwrap();
     }
 }
