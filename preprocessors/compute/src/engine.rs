@@ -292,6 +292,11 @@ fn compile_and_run(
     let workspace = Workspace::new(cache, &options.root, program);
     let main_rs = workspace.write(program)?;
     let exe = workspace.dir.join("book");
+    let events = workspace.dir.join("events.jsonl");
+    // A work folder keeps the last run's program and events: neither may pass for this run's.
+    for stale in [&exe, &events] {
+        let _ = std::fs::remove_file(stale);
+    }
     let started = Instant::now();
     stats.compilations += 1;
     let incremental = workspace.incremental();
@@ -316,14 +321,8 @@ fn compile_and_run(
     })?;
     let started = Instant::now();
     let dirs: Vec<String> = chapters.iter().map(|c| chapter_dir(&c.path)).collect();
-    let run = runner::run(
-        &exe,
-        &options.root,
-        &dirs,
-        &workspace.dir.join("events.jsonl"),
-        options.timeout,
-    )
-    .map_err(|e| one_error(Diagnostic::error(e)))?;
+    let run = runner::run(&exe, &options.root, &dirs, &events, options.timeout)
+        .map_err(|e| one_error(Diagnostic::error(e)))?;
     stats.run_time += started.elapsed();
     run_diagnostics(program, chapters, sources, &run)?;
     Ok(run.events)
