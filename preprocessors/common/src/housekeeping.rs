@@ -33,7 +33,9 @@ const WORK: &str = "work";
 /// book keep an incremental state; more build without one.
 pub const WORK_FOLDERS: usize = 4;
 
-/// The file whose modification time says when a work folder was last claimed.
+/// The file that says when a work folder was last claimed or kept, in milliseconds since the
+/// epoch: written rather than read from the file's modification time, which coarse file-system
+/// clocks can put before the start of the build that wrote it.
 const CLAIMED: &str = ".claimed";
 
 /// A lock on the cache held for as long as the value lives.
@@ -96,7 +98,7 @@ impl WorkDir {
                 Err(fs::TryLockError::Error(e)) => return Err(e),
             }
             fs::create_dir_all(&path)?;
-            fs::write(path.join(CLAIMED), b"")?;
+            stamp_claimed(&path)?;
             return Ok(Some(WorkDir { path, _lock: file }));
         }
         Ok(None)
@@ -105,6 +107,35 @@ impl WorkDir {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// Marks the work folders named `name` as used by this build without claiming them (a
+    /// build whose results came from the cache still relies on their state), so that pruning
+    /// keeps them.
+    pub fn keep(root: &Path, name: &str) {
+        for k in 0..WORK_FOLDERS {
+            let path = root.join(WORK).join(format!("{name}-{k}"));
+            if path.is_dir() {
+                let _ = stamp_claimed(&path);
+            }
+        }
+    }
+}
+
+/// Records that the work folder at `path` is used now.
+fn stamp_claimed(path: &Path) -> io::Result<()> {
+    fs::write(
+        path.join(CLAIMED),
+        millis(SystemTime::now()).to_string().as_bytes(),
+    )
+}
+
+/// When the work folder at `path` was last used; `None` when that cannot be read.
+fn claimed_at(path: &Path) -> Option<u128> {
+    fs::read_to_string(path.join(CLAIMED))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// What [`prune`] removed.
@@ -158,8 +189,7 @@ fn prune_work_folders(work: &Path, cutoff: SystemTime, pruned: &mut Pruned) {
         return;
     };
     for path in entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()) {
-        let claimed = fs::metadata(path.join(CLAIMED)).and_then(|m| m.modified());
-        if claimed.is_ok_and(|t| t >= cutoff) {
+        if claimed_at(&path).is_some_and(|t| t >= millis(cutoff)) {
             continue;
         }
         let Ok(lock) = open_lock(&path.with_extension("lock")) else {
@@ -291,6 +321,17 @@ mod tests {
         assert!(WorkDir::claim(&root, "book").unwrap().is_none());
         let kept = first.path().to_path_buf();
         drop(others);
+        // Kept by builds that only read the cache: not pruned either.
+        drop(first);
+        for _ in 0..KEEP_BUILDS {
+            let started = SystemTime::now();
+            std::thread::sleep(Duration::from_millis(5));
+            WorkDir::keep(&root, "book");
+            prune(&root, started).unwrap();
+        }
+        assert!(kept.join("incremental/s-1/a.o").is_file());
+        let first = WorkDir::claim(&root, "book").unwrap().unwrap();
+        assert_eq!(first.path(), kept);
         // Held, even by a process that took no lock on the cache: never pruned.
         let later = SystemTime::now() + Duration::from_secs(3600);
         for _ in 0..KEEP_BUILDS {

@@ -105,6 +105,11 @@ pub fn evaluate(
         .add(&lib.rustc_version)
         .finish();
     if let Some(events) = cached_events(cache, &key, &options.root) {
+        // The results came from the last compilation: its incremental state is still the one
+        // the next block edit needs, however many prose edits come before it.
+        if program.modules() > 1 {
+            WorkDir::keep(cache.root(), &work_name(&options.root));
+        }
         return Ok(Evaluation {
             values: collect_values(&program, chapters, sources, &events)?,
             pending: None,
@@ -199,6 +204,16 @@ fn hash_file(root: &Path, path: &str) -> String {
     }
 }
 
+/// The name of the work folders of the book at `root`: books that share a cache
+/// (`COURSEBOOK_CACHE_DIR`) each keep their own incremental state.
+fn work_name(root: &Path) -> String {
+    let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let hash = KeyHasher::new()
+        .add(root.to_string_lossy().as_bytes())
+        .finish();
+    format!("compute-{}", &hash[..16])
+}
+
 /// Where the program is compiled and run: a work folder with rustc's incremental state, or a
 /// temporary folder removed afterwards.
 struct Workspace {
@@ -221,11 +236,7 @@ impl Workspace {
         if program.modules() < 2 {
             return temporary();
         }
-        let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-        let name = KeyHasher::new()
-            .add(root.to_string_lossy().as_bytes())
-            .finish();
-        match WorkDir::claim(cache.root(), &format!("compute-{}", &name[..16])) {
+        match WorkDir::claim(cache.root(), &work_name(root)) {
             Ok(Some(claim)) => Workspace {
                 dir: claim.path().to_path_buf(),
                 claim: Some(claim),
