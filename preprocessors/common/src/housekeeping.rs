@@ -11,8 +11,9 @@
 //! builds: the compute stage keeps rustc's incremental state there. A folder is held by one
 //! process at a time, through a lock file beside it that is never deleted (a lock on a file
 //! that someone unlinks would no longer exclude anyone); a second build at once claims the
-//! next folder. Pruning removes a whole folder that the last builds did not claim, never its
-//! files one by one: rustc's state is only valid whole.
+//! next folder. Pruning removes a whole folder that the last builds neither claimed nor kept
+//! ([`WorkDir::keep`]: a build served from the cache still relies on it), never its files one
+//! by one: rustc's state is only valid whole.
 
 use std::fs;
 use std::io;
