@@ -333,7 +333,7 @@ pub enum Event {
     /// Block `block` ran to its last line. A block that started and never left returned early
     /// (a `return` or a closed function), and the blocks after it did not run.
     Left { chapter: usize, block: usize },
-    /// A block published `name` at `line` of the generated program.
+    /// A block published `name` at `line` of its chapter's file in the generated program.
     Publish {
         chapter: usize,
         name: String,
@@ -343,7 +343,8 @@ pub enum Event {
     /// A block read the data file `path` (relative to the book root, or absolute) through
     /// [`read_data`]: the cached results hold only while the file is unchanged.
     Input { chapter: usize, path: String },
-    /// The chapter panicked at `line` of `file` (the generated program, or a library file).
+    /// The chapter panicked at `line` of `file` (a chapter's file of the generated program, or
+    /// a library file).
     Panic {
         chapter: usize,
         file: String,
