@@ -69,11 +69,11 @@ fn a_failed_build_leaves_the_previous_output_and_cache_as_they_were() {
     let book = Fixture::chapter("compute-keep", Q7);
     book.build().unwrap();
     let before = book.snapshot("book");
-    let cache_before = book.snapshot("target/coursebook");
+    let cache_before = book.cache_snapshot();
     book.write("src/ch.md", &Q7.replace("winner = 1}}", "winner = 2}}"));
     assert!(book.build().is_err());
     assert_eq!(book.snapshot("book"), before);
-    assert_eq!(book.snapshot("target/coursebook"), cache_before);
+    assert_eq!(book.cache_snapshot(), cache_before);
 }
 
 #[test]
@@ -434,4 +434,102 @@ fn the_cache_keeps_the_last_builds_survives_concurrent_builds_and_clean_empties_
     let (code, _, stderr) = book.run(&["check"], limit);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(stderr.contains("1 compiler invocation"), "{stderr}");
+}
+
+/// A book of `n` chapters `src/cI.md`, chapter I publishing `xI = I × factor(I)` and checking
+/// the value written by `written(I)`.
+fn many_chapters(
+    name: &str,
+    n: usize,
+    factor: impl Fn(usize) -> usize,
+    written: impl Fn(usize) -> usize,
+) -> Fixture {
+    let book = Fixture::chapter(name, "");
+    let summary: String = (1..=n).map(|i| format!("- [C{i}](c{i}.md)\n")).collect();
+    book.write("src/SUMMARY.md", &format!("# Summary\n\n{summary}"));
+    std::fs::remove_file(book.path("src/ch.md")).unwrap();
+    rewrite_chapters(&book, n, factor, written);
+    book
+}
+
+fn rewrite_chapters(
+    book: &Fixture,
+    n: usize,
+    factor: impl Fn(usize) -> usize,
+    written: impl Fn(usize) -> usize,
+) {
+    for i in 1..=n {
+        // A factor other than 10 adds lines to the block: the lines after it move.
+        let padding = if factor(i) == 10 {
+            ""
+        } else {
+            "let unused = 0;\nlet also = 1;\n"
+        };
+        let text = format!(
+            "# C{i}\n\n```rust,compute\n{padding}let x{i} = {i} * {};\npublish!(x{i});\n```\n\nLa valeur : {{{{#check x{i} = {}}}}}.\n",
+            factor(i),
+            written(i)
+        );
+        let path = format!("src/c{i}.md");
+        // Unchanged chapters keep their files (and times) as an author's editor would.
+        if std::fs::read_to_string(book.path(&path)).ok().as_deref() != Some(&text) {
+            book.write(&path, &text);
+        }
+    }
+}
+
+/// Block edits compile incrementally: rustc's state stays in a work folder of the cache,
+/// whole between builds, and what an edit changes (values, lines that move) is what the
+/// next check sees, in the edited chapter and in the others of its module.
+#[test]
+fn block_edits_compile_incrementally_and_map_every_line_exactly() {
+    let n = 20;
+    let book = many_chapters("compute-incremental", n, |_| 10, |i| i * 10);
+    let (report, result) = book.check();
+    result.unwrap();
+    assert_eq!(report.checks.len(), n);
+    let work: Vec<_> = std::fs::read_dir(book.path("target/coursebook/work"))
+        .expect("a work folder")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    assert_eq!(work.len(), 1, "{work:?}");
+    let state = work[0].join("incremental");
+    assert!(
+        std::fs::read_dir(&state).is_ok_and(|mut d| d.next().is_some()),
+        "rustc keeps its incremental state in {}",
+        state.display()
+    );
+
+    // Chapter 3 grows by two lines and computes 33; its written 30 is now wrong, and so is
+    // chapter 5's, written wrong on purpose: both fail, each at its own line.
+    let factor = |i: usize| if i == 3 { 11 } else { 10 };
+    rewrite_chapters(&book, n, factor, |i| if i == 5 { 51 } else { i * 10 });
+    let (report, result) = book.check();
+    let err = result.unwrap_err();
+    assert_eq!(report.stats.compilations, 1);
+    assert!(err.contains("--> src/c3.md:10"), "{err}");
+    assert!(err.contains("33"), "{err}");
+    assert!(err.contains("--> src/c5.md:8"), "{err}");
+    assert_eq!(err.matches("--> src/").count(), 2, "{err}");
+
+    // Written right, the book checks; chapter 18 (another module) grows too.
+    let factor = |i: usize| match i {
+        3 => 11,
+        18 => 12,
+        _ => 10,
+    };
+    rewrite_chapters(&book, n, factor, |i| i * factor(i));
+    let (report, result) = book.check();
+    result.unwrap();
+    assert_eq!(report.stats.compilations, 1);
+    // Where each value was published: read back from the program's lines.
+    let published = |file: &str| {
+        let check = report.checks.iter().find(|c| c.file == file).unwrap();
+        check.published_at.clone().unwrap_or_default()
+    };
+    assert_eq!(published("src/c18.md"), "src/c18.md:7");
+    assert_eq!(published("src/c17.md"), "src/c17.md:5");
+    assert_eq!(published("src/c3.md"), "src/c3.md:7");
 }

@@ -104,7 +104,7 @@ fn run_case(dir: &Path) -> Result<(), String> {
         if book.snapshot("book") != previous.book {
             problems.push("the previous book/ was changed".into());
         }
-        if book.snapshot("target/coursebook") != previous.cache {
+        if book.cache_snapshot() != previous.cache {
             problems.push("the caches were changed".into());
         }
         if book.top_level() != previous.top_level {
@@ -170,7 +170,7 @@ fn build_good(book: &Fixture, good: &Path) -> Result<Previous, String> {
     }
     let previous = Previous {
         book: book.snapshot("book"),
-        cache: book.snapshot("target/coursebook"),
+        cache: book.cache_snapshot(),
         top_level: book.top_level(),
     };
     if previous.book.is_empty() {

@@ -44,6 +44,8 @@ pub struct Built {
     pub formulas: math::deferred::Counts,
     /// How long the build took.
     pub elapsed: std::time::Duration,
+    /// The output this build replaced, removed when the value is dropped.
+    previous: output::Previous,
 }
 
 impl Built {
@@ -148,6 +150,7 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
         computations: Default::default(),
         formulas: Default::default(),
         elapsed: Default::default(),
+        previous: Default::default(),
     };
     if built.editions.is_empty() {
         build_one(&root, None, staging.path(), strictness, &mut built)?;
@@ -165,7 +168,7 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
         };
         output::write_landing_page(staging.path(), &config, &built.editions, &landing)?;
     }
-    staging.commit()?;
+    built.previous = staging.commit()?;
     drop(lock);
     forget_unused(&cache, wall_started);
     built.elapsed = started.elapsed();

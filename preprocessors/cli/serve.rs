@@ -83,7 +83,10 @@ fn rebuild(root: &Path, dest: &Path, status: &Shared) {
             let mut status = lock(status);
             status.version += 1;
             status.error = None;
+            drop(status);
             eprintln!("Built {} ({})", dest.display(), built.report.summary());
+            // The open pages reload now; the previous output goes while they do.
+            drop(built);
         }
         Err(e) => {
             let text = crate::render_error(&e);

@@ -5,7 +5,9 @@
 #   tests/bench/scale.sh [SIZES...]      (default: 50 150 500)
 #
 # For each size, a synthetic book (tests/bench/synth.sh) is timed with GNU time (wall seconds,
-# peak RSS), HTML only (--no-pdf):
+# CPU seconds of the tool and its children (user + system), peak RSS), HTML only (--no-pdf).
+# On a shared machine the CPU seconds say what the wall seconds would be without the other
+# jobs (a build runs mostly on one core):
 #   cold check, cold build, warm build  the cache emptied first, then kept
 #   prose edit / block edit             one chapter's sentence / one block changed, then build
 #   check after block edit              the author's loop
@@ -23,17 +25,17 @@ scratch="$(mktemp -d)"
 serve_pid=""
 trap '[[ -n "$serve_pid" ]] && kill "$serve_pid" 2>/dev/null; rm -rf "$scratch"' EXIT
 
-# measure NAME DIR ARGS...: runs the tool, records "seconds peak-MiB" under NAME.
+# measure NAME DIR ARGS...: runs the tool, records "seconds peak-MiB cpu-seconds" under NAME.
 measure() {
   local name="$1" dir="$2"
   shift 2
-  /usr/bin/time -o "$scratch/time" -f '%e %M' "$bin" "$@" -q >/dev/null 2>"$scratch/err" || {
+  /usr/bin/time -o "$scratch/time" -f '%e %M %U %S' "$bin" "$@" -q >/dev/null 2>"$scratch/err" || {
     echo "failed: $name ($dir)" >&2
     cat "$scratch/err" >&2
     exit 1
   }
-  read -r secs kib <"$scratch/time"
-  printf '%s %s %s\n' "$name" "$secs" "$((kib / 1024))" >>"$scratch/results"
+  read -r secs kib user sys <"$scratch/time"
+  printf '%s %s %s %s\n' "$name" "$secs" "$((kib / 1024))" "$(python3 -c "print(round($user + $sys, 2))")" >>"$scratch/results"
 }
 
 # serve_rebuild SIZE DIR: seconds from saving a chapter to `serve` having the new build.
@@ -49,7 +51,7 @@ serve_rebuild() {
   until status=$(curl -sf "http://127.0.0.1:$port/__coursebook/status") && [[ "$status" != "$before" ]]; do sleep 0.05; done
   t1=$(date +%s.%N)
   kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=""
-  printf 'serve-rebuild %s -\n' "$(python3 -c "print(round($t1 - $t0, 2))")" >>"$scratch/results"
+  printf 'serve-rebuild %s - -\n' "$(python3 -c "print(round($t1 - $t0, 2))")" >>"$scratch/results"
 }
 
 for n in "${sizes[@]}"; do
@@ -78,13 +80,13 @@ done
 
 echo
 printf '%-18s' column
-for n in "${sizes[@]}"; do printf '%16s' "$n chapters"; done
+for n in "${sizes[@]}"; do printf '%26s' "$n chapters"; done
 echo
 for column in cold-check cold-build warm-build prose-edit block-edit-check block-edit-build serve-rebuild plain-mdbook plain-mdbook-warm; do
   printf '%-18s' "$column"
   for n in "${sizes[@]}"; do
-    read -r _ secs mib < <(grep "^$column " "$scratch/results-$n")
-    if [[ "$mib" == - ]]; then printf '%16s' "$secs s"; else printf '%16s' "$secs s $mib MiB"; fi
+    read -r _ secs mib cpu < <(grep "^$column " "$scratch/results-$n")
+    if [[ "$mib" == - ]]; then printf '%26s' "$secs s"; else printf '%26s' "$secs s (cpu $cpu) $mib MiB"; fi
   done
   echo
 done

@@ -52,6 +52,7 @@ impl KeyHasher {
 /// One namespace of the cache (`compute`, `math`), a folder of entries.
 #[derive(Debug, Clone)]
 pub struct Cache {
+    root: PathBuf,
     dir: PathBuf,
 }
 
@@ -59,6 +60,7 @@ impl Cache {
     /// The namespace `name` under `root`. Nothing is created until the first write.
     pub fn new(root: &Path, name: &str) -> Self {
         Self {
+            root: root.to_path_buf(),
             dir: root.join(name),
         }
     }
@@ -66,6 +68,12 @@ impl Cache {
     /// The folder of this cache's entries.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The cache root this namespace is in, where [`crate::housekeeping`] keeps its locks and
+    /// work folders.
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     fn path(&self, key: &str) -> PathBuf {

@@ -6,6 +6,14 @@
 //! time, see [`crate::cache::Cache::get`]). Pruning needs the lock exclusively and only tries:
 //! while another build runs, nothing is deleted. `coursebook clean` waits for the lock and
 //! empties the cache.
+//!
+//! A build may also claim a work folder (`<cache root>/work/NAME-K/`), which persists between
+//! builds: the compute stage keeps rustc's incremental state there. A folder is held by one
+//! process at a time, through a lock file beside it that is never deleted (a lock on a file
+//! that someone unlinks would no longer exclude anyone); a second build at once claims the
+//! next folder. Pruning removes a whole folder that the last builds neither claimed nor kept
+//! ([`WorkDir::keep`]: a build served from the cache still relies on it), never its files one
+//! by one: rustc's state is only valid whole.
 
 use std::fs;
 use std::io;
@@ -18,6 +26,18 @@ pub const KEEP_BUILDS: usize = 3;
 /// The namespaces whose entries are pruned: one entry a build, superseded by every edit of a
 /// block. (The math stage keeps its formulas in packs that it merges itself.)
 const PRUNED: &[&str] = &["compute"];
+
+/// The namespace of the work folders.
+const WORK: &str = "work";
+
+/// How many work folders of one name may be held at once: as many concurrent builds of one
+/// book keep an incremental state; more build without one.
+pub const WORK_FOLDERS: usize = 4;
+
+/// The file that says when a work folder was last claimed or kept, in milliseconds since the
+/// epoch: written rather than read from the file's modification time, which coarse file-system
+/// clocks can put before the start of the build that wrote it.
+const CLAIMED: &str = ".claimed";
 
 /// A lock on the cache held for as long as the value lives.
 #[derive(Debug)]
@@ -45,12 +65,78 @@ impl CacheLock {
 }
 
 fn lock_file(root: &Path) -> io::Result<fs::File> {
-    fs::create_dir_all(root)?;
+    open_lock(&root.join(".lock"))
+}
+
+fn open_lock(path: &Path) -> io::Result<fs::File> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
     fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(root.join(".lock"))
+        .open(path)
+}
+
+/// A work folder held by this process for as long as the value lives.
+#[derive(Debug)]
+pub struct WorkDir {
+    path: PathBuf,
+    _lock: fs::File,
+}
+
+impl WorkDir {
+    /// Claims one of the [`WORK_FOLDERS`] work folders named `name` under the cache `root`,
+    /// the first that no other process holds, and creates it. `None` when all are held.
+    pub fn claim(root: &Path, name: &str) -> io::Result<Option<WorkDir>> {
+        for k in 0..WORK_FOLDERS {
+            let path = root.join(WORK).join(format!("{name}-{k}"));
+            let file = open_lock(&path.with_extension("lock"))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => continue,
+                Err(fs::TryLockError::Error(e)) => return Err(e),
+            }
+            fs::create_dir_all(&path)?;
+            stamp_claimed(&path)?;
+            return Ok(Some(WorkDir { path, _lock: file }));
+        }
+        Ok(None)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Marks the work folders named `name` as used by this build without claiming them (a
+    /// build whose results came from the cache still relies on their state), so that pruning
+    /// keeps them.
+    pub fn keep(root: &Path, name: &str) {
+        for k in 0..WORK_FOLDERS {
+            let path = root.join(WORK).join(format!("{name}-{k}"));
+            if path.is_dir() {
+                let _ = stamp_claimed(&path);
+            }
+        }
+    }
+}
+
+/// Records that the work folder at `path` is used now.
+fn stamp_claimed(path: &Path) -> io::Result<()> {
+    fs::write(
+        path.join(CLAIMED),
+        millis(SystemTime::now()).to_string().as_bytes(),
+    )
+}
+
+/// When the work folder at `path` was last used; `None` when that cannot be read.
+fn claimed_at(path: &Path) -> Option<u128> {
+    fs::read_to_string(path.join(CLAIMED))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// What [`prune`] removed.
@@ -95,7 +181,36 @@ pub fn prune(root: &Path, started: SystemTime) -> io::Result<Pruned> {
             }
         }
     }
+    prune_work_folders(&root.join(WORK), cutoff, &mut pruned);
     Ok(pruned)
+}
+
+/// Removes the work folders not claimed since `cutoff`, each whole, unless a process holds
+/// it (the compute stage run by the official mdBook CLI takes no lock on the cache).
+fn prune_work_folders(work: &Path, cutoff: SystemTime, pruned: &mut Pruned) {
+    let Ok(entries) = fs::read_dir(work) else {
+        return;
+    };
+    for path in entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()) {
+        if claimed_at(&path).is_some_and(|t| t >= millis(cutoff)) {
+            continue;
+        }
+        let Ok(lock) = open_lock(&path.with_extension("lock")) else {
+            continue;
+        };
+        if lock.try_lock().is_err() {
+            continue;
+        }
+        let bytes: u64 = files(&path)
+            .iter()
+            .filter_map(|f| fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum();
+        if fs::remove_dir_all(&path).is_ok() {
+            pruned.entries += 1;
+            pruned.bytes += bytes;
+        }
+    }
 }
 
 /// Empties the cache at `root`, waiting for the builds that use it. Returns the bytes freed.
@@ -187,6 +302,54 @@ mod tests {
         assert_eq!(cache.get("bb-new").as_deref(), Some(&b"new"[..]));
         assert!(clean(&root).unwrap() > 0);
         assert_eq!(cache.get("bb-new"), None);
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn a_work_folder_is_held_by_one_claim_and_pruned_whole_once_unused() {
+        let root = std::env::temp_dir().join(format!("cb-work-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let first = WorkDir::claim(&root, "book").unwrap().unwrap();
+        fs::create_dir_all(first.path().join("incremental/s-1")).unwrap();
+        fs::write(first.path().join("incremental/s-1/a.o"), b"object").unwrap();
+        // Every other claim gets a folder of its own, until none is left.
+        let others: Vec<WorkDir> = (1..WORK_FOLDERS)
+            .map(|_| WorkDir::claim(&root, "book").unwrap().unwrap())
+            .collect();
+        let mut paths: Vec<&Path> = others.iter().map(WorkDir::path).collect();
+        paths.push(first.path());
+        paths.sort();
+        paths.dedup();
+        assert_eq!(paths.len(), WORK_FOLDERS);
+        assert!(WorkDir::claim(&root, "book").unwrap().is_none());
+        let kept = first.path().to_path_buf();
+        drop(others);
+        // Kept by builds that only read the cache: not pruned either.
+        drop(first);
+        for _ in 0..KEEP_BUILDS {
+            let started = SystemTime::now();
+            std::thread::sleep(Duration::from_millis(5));
+            WorkDir::keep(&root, "book");
+            prune(&root, started).unwrap();
+        }
+        assert!(kept.join("incremental/s-1/a.o").is_file());
+        let first = WorkDir::claim(&root, "book").unwrap().unwrap();
+        assert_eq!(first.path(), kept);
+        // Held, even by a process that took no lock on the cache: never pruned.
+        let later = SystemTime::now() + Duration::from_secs(3600);
+        for _ in 0..KEEP_BUILDS {
+            prune(&root, later).unwrap();
+        }
+        assert!(kept.join("incremental/s-1/a.o").is_file());
+        // Released and unclaimed by the last builds: gone, whole.
+        drop(first);
+        let pruned = prune(&root, later).unwrap();
+        assert!(pruned.entries >= 1, "{pruned:?}");
+        assert!(!kept.exists());
+        // The folder comes back on the next claim.
+        let again = WorkDir::claim(&root, "book").unwrap().unwrap();
+        assert!(again.path().is_dir());
+        drop(again);
         fs::remove_dir_all(root).unwrap();
     }
 }

@@ -2,23 +2,30 @@
 //!
 //! A cache entry holds the events of a run, and the data files the blocks read through
 //! `read_data` with a hash of their content: the entry is reused only while they are unchanged.
+//!
+//! A program that is not in the cache is compiled in a work folder of the cache
+//! ([`common::housekeeping::WorkDir`]) that keeps rustc's incremental state from one build to
+//! the next: after an edit of one block, rustc redoes the module of that block's chapter
+//! ([`crate::program`]) and reuses the rest. The folder is held by this build alone while it
+//! compiles and runs; when every folder is held by other builds, this one compiles from
+//! scratch in a temporary folder, as a build without incremental state would. A program of a
+//! single module (up to [`crate::program::CHAPTERS_PER_MODULE`] chapters) is always compiled
+//! that way: see [`Workspace::new`].
 
 use crate::config::Options;
 use crate::format::printable;
 use crate::library::{self, Library};
-use crate::program::{ChapterCode, Program};
+use crate::program::{ChapterCode, Origin, Program, ROOT_FILE};
 use crate::runner::{self, Ending};
 use crate::toolchain::{self, CompileFailure, CompilerMessage};
 use common::cache::{temp_name, Cache, KeyHasher};
+use common::housekeeping::WorkDir;
 use common::{Diagnostic, Diagnostics};
 use coursebook_notebook::notebook::{Event, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-/// The name of the generated program's source file, as rustc and panics report it.
-const MAIN_RS: &str = "book.rs";
 
 /// A value some block published.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,13 +96,20 @@ pub fn evaluate(
     let lib =
         library::locate(options.library.as_deref()).map_err(|e| one_error(Diagnostic::error(e)))?;
     let program = Program::generate(chapters, lib.crate_name.as_deref());
-    let key = KeyHasher::new()
-        .add(&program.source)
+    let mut hasher = KeyHasher::new();
+    for (name, text) in &program.files {
+        hasher.add(name).add(text);
+    }
+    let key = hasher
         .add(&lib.fingerprint)
         .add(&lib.rustc_version)
-        .add(MAIN_RS)
         .finish();
     if let Some(events) = cached_events(cache, &key, &options.root) {
+        // The results came from the last compilation: its incremental state is still the one
+        // the next block edit needs, however many prose edits come before it.
+        if program.modules() > 1 {
+            WorkDir::keep(cache.root(), &work_name(&options.root));
+        }
         return Ok(Evaluation {
             values: collect_values(&program, chapters, sources, &events)?,
             pending: None,
@@ -190,6 +204,93 @@ fn hash_file(root: &Path, path: &str) -> String {
     }
 }
 
+/// The name of the work folders of the book at `root`: books that share a cache
+/// (`COURSEBOOK_CACHE_DIR`) each keep their own incremental state.
+fn work_name(root: &Path) -> String {
+    let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let hash = KeyHasher::new()
+        .add(root.to_string_lossy().as_bytes())
+        .finish();
+    format!("compute-{}", &hash[..16])
+}
+
+/// Where the program is compiled and run: a work folder with rustc's incremental state, or a
+/// temporary folder removed afterwards.
+struct Workspace {
+    dir: PathBuf,
+    /// Held while the program compiles and runs; `None` for a temporary folder.
+    claim: Option<WorkDir>,
+}
+
+impl Workspace {
+    /// Where to compile `program` for the book at `root`: a work folder when the program has
+    /// several modules, else a temporary folder. A program of one module is recompiled whole
+    /// after any edit, and saving rustc's state would only slow its first compilation (by a
+    /// quarter for this repository's exam book). A work folder is also given up for a
+    /// temporary one when every folder is held or none can be made: the state only saves time.
+    fn new(cache: &Cache, root: &Path, program: &Program) -> Workspace {
+        let temporary = || Workspace {
+            dir: cache.dir().join(temp_name("build")),
+            claim: None,
+        };
+        if program.modules() < 2 {
+            return temporary();
+        }
+        match WorkDir::claim(cache.root(), &work_name(root)) {
+            Ok(Some(claim)) => Workspace {
+                dir: claim.path().to_path_buf(),
+                claim: Some(claim),
+            },
+            _ => temporary(),
+        }
+    }
+
+    /// rustc's incremental state, kept in a work folder only.
+    fn incremental(&self) -> Option<PathBuf> {
+        self.claim.as_ref().map(|_| self.dir.join("incremental"))
+    }
+
+    /// Writes the program's files into `src/`, and removes the files of a former program
+    /// that this one no longer has (a chapter less). Returns the crate root.
+    fn write(&self, program: &Program) -> Result<PathBuf, Diagnostics> {
+        let src = self.dir.join("src");
+        let cannot = |what: &Path, e: std::io::Error| {
+            one_error(Diagnostic::error(format!(
+                "cannot write {}: {e}",
+                what.display()
+            )))
+        };
+        std::fs::create_dir_all(&src).map_err(|e| cannot(&src, e))?;
+        let names: BTreeSet<&str> = program.files.iter().map(|(n, _)| n.as_str()).collect();
+        for entry in std::fs::read_dir(&src).map_err(|e| cannot(&src, e))? {
+            let path = entry.map_err(|e| cannot(&src, e))?.path();
+            let stale = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_none_or(|n| !names.contains(n));
+            if stale {
+                std::fs::remove_file(&path).map_err(|e| cannot(&path, e))?;
+            }
+        }
+        for (name, text) in &program.files {
+            let path = src.join(name);
+            // An unchanged file is left as it is.
+            if std::fs::read(&path).ok().as_deref() != Some(text.as_bytes()) {
+                std::fs::write(&path, text).map_err(|e| cannot(&path, e))?;
+            }
+        }
+        Ok(src.join(ROOT_FILE))
+    }
+}
+
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        if self.claim.is_none() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
 fn compile_and_run(
     program: &Program,
     chapters: &[ChapterCode],
@@ -199,54 +300,43 @@ fn compile_and_run(
     options: &Options,
     stats: &mut Stats,
 ) -> Result<Vec<Event>, Diagnostics> {
-    let scratch = cache.dir().join(temp_name("build"));
-    let result = (|| {
-        let scratch = std::path::absolute(&scratch).unwrap_or_else(|_| scratch.clone());
-        std::fs::create_dir_all(&scratch).map_err(|e| {
-            one_error(Diagnostic::error(format!(
-                "cannot create {}: {e}",
-                scratch.display()
-            )))
-        })?;
-        let main_rs = scratch.join(MAIN_RS);
-        std::fs::write(&main_rs, &program.source).map_err(|e| {
-            one_error(Diagnostic::error(format!(
-                "cannot write {}: {e}",
-                main_rs.display()
-            )))
-        })?;
-        let exe = scratch.join("book");
-        let started = Instant::now();
-        stats.compilations += 1;
-        let compiled = toolchain::compile(lib, &main_rs, &exe, options.compile_timeout);
-        stats.compile_time += started.elapsed();
-        compiled.map_err(|failure| match failure {
-            CompileFailure::Refused(messages) => {
-                compiler_diagnostics(program, chapters, sources, &messages)
-            }
-            CompileFailure::TimedOut(limit) => one_error(Diagnostic::error(format!(
-                "the computations did not compile within {} s (set `compile-timeout` under \
-                 [preprocessor.compute] in book.toml to allow more; a `const` evaluated at \
-                 compile time can keep the compiler busy)",
-                limit.as_secs_f64()
-            ))),
-        })?;
-        let started = Instant::now();
-        let dirs: Vec<String> = chapters.iter().map(|c| chapter_dir(&c.path)).collect();
-        let run = runner::run(
-            &exe,
-            &options.root,
-            &dirs,
-            &scratch.join("events.jsonl"),
-            options.timeout,
-        )
+    let workspace = Workspace::new(cache, &options.root, program);
+    let main_rs = workspace.write(program)?;
+    let exe = workspace.dir.join("book");
+    let events = workspace.dir.join("events.jsonl");
+    // A work folder keeps the last run's program and events: neither may pass for this run's.
+    for stale in [&exe, &events] {
+        let _ = std::fs::remove_file(stale);
+    }
+    let started = Instant::now();
+    stats.compilations += 1;
+    let incremental = workspace.incremental();
+    let compiled = toolchain::compile(
+        lib,
+        &main_rs,
+        &exe,
+        incremental.as_deref(),
+        options.compile_timeout,
+    );
+    stats.compile_time += started.elapsed();
+    compiled.map_err(|failure| match failure {
+        CompileFailure::Refused(messages) => {
+            compiler_diagnostics(program, chapters, sources, &messages)
+        }
+        CompileFailure::TimedOut(limit) => one_error(Diagnostic::error(format!(
+            "the computations did not compile within {} s (set `compile-timeout` under \
+             [preprocessor.compute] in book.toml to allow more; a `const` evaluated at \
+             compile time can keep the compiler busy)",
+            limit.as_secs_f64()
+        ))),
+    })?;
+    let started = Instant::now();
+    let dirs: Vec<String> = chapters.iter().map(|c| chapter_dir(&c.path)).collect();
+    let run = runner::run(&exe, &options.root, &dirs, &events, options.timeout)
         .map_err(|e| one_error(Diagnostic::error(e)))?;
-        stats.run_time += started.elapsed();
-        run_diagnostics(program, chapters, sources, &run)?;
-        Ok(run.events)
-    })();
-    let _ = std::fs::remove_dir_all(&scratch);
-    result
+    stats.run_time += started.elapsed();
+    run_diagnostics(program, chapters, sources, &run)?;
+    Ok(run.events)
 }
 
 /// The folder of a chapter file named relative to the book root (`src/q7.md` → `src`).
@@ -256,23 +346,18 @@ fn chapter_dir(path: &str) -> String {
         .map_or_else(String::new, |p| p.to_string_lossy().into_owned())
 }
 
-/// Places a diagnostic at a program line, or at the chapter when the line is not pasted code.
-fn locate(
+/// Places a diagnostic at the Markdown line a program line came from.
+fn at_origin(
     diagnostic: Diagnostic,
-    program: &Program,
+    origin: Origin,
     chapters: &[ChapterCode],
     sources: &[&str],
-    line: Option<usize>,
 ) -> Diagnostic {
-    let origin = line.and_then(|l| {
-        program
-            .origin(l)
-            .or_else(|| program.chapter_at(l).and_then(|c| program.chapter_end(c)))
-    });
-    match origin {
-        Some(o) => diagnostic.at_line(&chapters[o.chapter].path, Some(sources[o.chapter]), o.line),
-        None => diagnostic,
-    }
+    diagnostic.at_line(
+        &chapters[origin.chapter].path,
+        Some(sources[origin.chapter]),
+        origin.line,
+    )
 }
 
 fn compiler_diagnostics(
@@ -287,14 +372,22 @@ fn compiler_diagnostics(
         for note in &m.notes {
             d = d.note(note.clone());
         }
-        let mut d = locate(d, program, chapters, sources, m.line);
-        if program.origin(m.line.unwrap_or(0)).is_some() && m.column > 0 {
-            d.column = m.column;
-            d.width = d.width.min(
-                d.source_line
-                    .as_ref()
-                    .map_or(1, |t| t.chars().count().saturating_sub(m.column - 1).max(1)),
-            );
+        // The innermost place in a chapter: inside a macro of the library, its call.
+        let place = m
+            .places
+            .iter()
+            .find_map(|p| program.locate(&p.file, p.line).map(|o| (o, p)));
+        let Some((origin, place)) = place else {
+            all.push(d);
+            continue;
+        };
+        let mut d = at_origin(d, origin, chapters, sources);
+        let pasted = program.origin(origin.chapter, place.line).is_some();
+        if pasted && place.column > 0 {
+            d.column = place.column;
+            d.width = d.width.min(d.source_line.as_ref().map_or(1, |t| {
+                t.chars().count().saturating_sub(place.column - 1).max(1)
+            }));
         }
         all.push(d);
     }
@@ -360,8 +453,9 @@ fn run_diagnostics(
             } => {
                 let d =
                     Diagnostic::error(format!("a computation panicked: {}", printable(message)));
-                let d = if file.ends_with(MAIN_RS) {
-                    locate(d, program, chapters, sources, Some(*line as usize))
+                let origin = program.locate(file, *line as usize);
+                let d = if let Some(origin) = origin {
+                    at_origin(d, origin, chapters, sources)
                 } else {
                     let (chapter, block) = running.unwrap_or((*chapter, 0));
                     at_block(chapter, block, d).note(format!(
@@ -480,9 +574,10 @@ fn collect_values(
         else {
             continue;
         };
-        let (Some(origin), Some(chapter_values)) =
-            (program.origin(*line as usize), values.get_mut(*chapter))
-        else {
+        let (Some(origin), Some(chapter_values)) = (
+            program.origin(*chapter, *line as usize),
+            values.get_mut(*chapter),
+        ) else {
             continue;
         };
         if let Some(first) = chapter_values.get(name) {

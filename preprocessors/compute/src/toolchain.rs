@@ -2,7 +2,8 @@
 //! Markdown.
 //!
 //! A single `rustc` invocation compiles every block of the book against the runtime and the
-//! book's library, as [`crate::library`] located them.
+//! book's library, as [`crate::library`] located them, in rustc's incremental mode when the
+//! engine has a folder to keep its state in.
 
 use crate::library::Library;
 use crate::runner::{bounded, Outcome};
@@ -29,11 +30,20 @@ pub fn rustc_version() -> Result<String, String> {
 pub struct CompilerMessage {
     pub level: String,
     pub message: String,
-    /// 1-based line and column of the primary span in the program, if any.
-    pub line: Option<usize>,
-    pub column: usize,
+    /// Where rustc points: its primary span, then, when that span lies inside a macro, the
+    /// places the macro was called from, outwards. Empty for a message about no code.
+    pub places: Vec<Place>,
     /// The primary span's label and the children's notes and helps.
     pub notes: Vec<String>,
+}
+
+/// A place in a source file, as rustc names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub file: String,
+    /// 1-based line and column.
+    pub line: usize,
+    pub column: usize,
 }
 
 /// Why the book's program was not compiled.
@@ -48,12 +58,14 @@ pub enum CompileFailure {
 /// Most rustc may write as diagnostics before it is stopped.
 const COMPILER_OUTPUT_LIMIT: usize = 64 << 20;
 
-/// Compiles `main_rs` into the executable `out` against `lib`, for at most `timeout`. Returns
-/// rustc's errors on failure.
+/// Compiles `main_rs` into the executable `out` against `lib`, for at most `timeout`, keeping
+/// rustc's incremental state in `incremental` when given (a folder no other rustc uses at the
+/// same time). Returns rustc's errors on failure.
 pub fn compile(
     lib: &Library,
     main_rs: &Path,
     out: &Path,
+    incremental: Option<&Path>,
     timeout: Duration,
 ) -> Result<(), CompileFailure> {
     let mut dep_arg = std::ffi::OsString::from("dependency=");
@@ -85,18 +97,20 @@ pub fn compile(
             ["--extern".into(), arg]
         }))
         .arg("-L")
-        .arg(dep_arg)
-        .arg("-o")
-        .arg(out)
-        .arg(main_rs);
+        .arg(dep_arg);
+    if let Some(dir) = incremental {
+        let mut arg = std::ffi::OsString::from("incremental=");
+        arg.push(dir);
+        command.arg("-C").arg(arg);
+    }
+    command.arg("-o").arg(out).arg(main_rs);
     let stdout = out.with_extension("rustc-stdout");
     let stderr_file = out.with_extension("rustc-stderr");
     let refused = |message: String| {
         CompileFailure::Refused(vec![CompilerMessage {
             level: "error".into(),
             message,
-            line: None,
-            column: 0,
+            places: Vec::new(),
             notes: Vec::new(),
         }])
     };
@@ -162,12 +176,28 @@ fn compiler_message(d: &Json) -> CompilerMessage {
     CompilerMessage {
         level: d["level"].as_str().unwrap_or("error").to_owned(),
         message: d["message"].as_str().unwrap_or("").to_owned(),
-        line: primary
-            .and_then(|s| s["line_start"].as_u64())
-            .map(|l| l as usize),
-        column: primary
-            .and_then(|s| s["column_start"].as_u64())
-            .map_or(0, |c| c as usize),
+        places: primary.map(places).unwrap_or_default(),
         notes,
     }
+}
+
+/// A span's place, then the places of the macro calls it was expanded from, outwards.
+fn places(span: &Json) -> Vec<Place> {
+    let mut all = Vec::new();
+    let mut next = Some(span);
+    // A bound, should rustc ever report a cycle.
+    while let Some(span) = next.filter(|_| all.len() < 64) {
+        let number = |key: &str| span[key].as_u64().map_or(0, |n| n as usize);
+        if let Some(file) = span["file_name"].as_str() {
+            all.push(Place {
+                file: file.to_owned(),
+                line: number("line_start"),
+                column: number("column_start"),
+            });
+        }
+        next = span["expansion"]["span"]
+            .as_object()
+            .map(|_| &span["expansion"]["span"]);
+    }
+    all
 }

@@ -350,7 +350,7 @@ pub enum Event {
         /// The block's index in its chapter.
         block: usize,
     },
-    /// A block published `name` at `line` of the generated program.
+    /// A block published `name` at `line` of its chapter's file in the generated program.
     Publish {
         /// The chapter's index.
         chapter: usize,
@@ -369,7 +369,8 @@ pub enum Event {
         /// The file, as the block named it.
         path: String,
     },
-    /// The chapter panicked at `line` of `file` (the generated program, or a library file).
+    /// The chapter panicked at `line` of `file` (a chapter's file of the generated program, or
+    /// a library file).
     Panic {
         /// The chapter's index.
         chapter: usize,
