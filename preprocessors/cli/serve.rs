@@ -44,6 +44,9 @@ fn lock(status: &Shared) -> std::sync::MutexGuard<'_, Status> {
     status.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// `coursebook serve`: builds the book at `dir` into `dest`, serves it on `hostname:port`,
+/// rebuilds when a source changes and reloads the reader's page; a failed rebuild shows its
+/// diagnostics over the last good page. Runs until the process is stopped.
 pub fn serve(dir: &Path, dest: Option<&Path>, hostname: &str, port: u16) -> Result<()> {
     let root = std::path::absolute(dir)?;
     let config = crate::stages::load_config(&root)?;

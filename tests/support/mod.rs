@@ -126,7 +126,7 @@ impl Fixture {
     /// The cache's entries, to compare before and after a build: [`Fixture::snapshot`] of
     /// `target/coursebook` without its work folders, where rustc keeps its incremental state
     /// (the compiler's scratch space, valid in any state, which every compilation updates).
-    pub fn cache_snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
+    pub(crate) fn cache_snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
         let work = self.path("target/coursebook/work");
         let mut files = self.snapshot("target/coursebook");
         files.retain(|(path, _)| !path.starts_with(&work));

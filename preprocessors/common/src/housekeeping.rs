@@ -105,6 +105,7 @@ impl WorkDir {
         Ok(None)
     }
 
+    /// The folder, which this build alone uses while the value lives.
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -30,6 +30,7 @@ use std::time::{Duration, Instant};
 /// A value some block published.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Published {
+    /// What was published.
     pub value: Value,
     /// Index of the publishing block in its chapter.
     pub block: usize,
@@ -45,7 +46,9 @@ pub type ChapterValues = BTreeMap<String, Published>;
 pub struct Stats {
     /// Compiler invocations in this build (0 on a cache hit, else 1).
     pub compilations: usize,
+    /// How long rustc took.
     pub compile_time: Duration,
+    /// How long the book's program ran.
     pub run_time: Duration,
 }
 

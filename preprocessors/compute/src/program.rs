@@ -33,6 +33,7 @@ pub const ROOT_FILE: &str = "book.rs";
 pub struct ChapterCode {
     /// The chapter file as diagnostics name it (`src/q7.md`).
     pub path: String,
+    /// Its compute blocks, in source order.
     pub blocks: Vec<Block>,
 }
 

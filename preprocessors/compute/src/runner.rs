@@ -29,9 +29,11 @@ pub enum Ending {
 /// The outcome of one run.
 #[derive(Debug, Clone)]
 pub struct Run {
+    /// What the program reported, in order.
     pub events: Vec<Event>,
     /// Lines of the results file that could not be read, with their 1-based number.
     pub unreadable: Vec<(usize, String)>,
+    /// How the program ended.
     pub ending: Ending,
     /// The start of what the program printed, for context in diagnostics.
     pub output_head: String,
@@ -44,14 +46,18 @@ pub const OUTPUT_LIMIT: usize = 1 << 20;
 /// How a bounded command ended.
 #[derive(Debug)]
 pub enum Outcome {
+    /// It ended on its own, with this status.
     Exited(ExitStatus),
+    /// It was still running at the time limit, and was killed.
     TimedOut,
+    /// It printed more than the limit (this many bytes), and was killed.
     TooMuchOutput(usize),
 }
 
 /// A command that ran under [`bounded`]: how it ended, and the files holding its output.
 #[derive(Debug)]
 pub struct Bounded {
+    /// How it ended.
     pub outcome: Outcome,
     /// Bytes written to stdout and stderr together.
     pub printed: usize,

@@ -7,7 +7,7 @@
 
 use crate::library::Library;
 use crate::runner::{bounded, Outcome};
-use serde_json::Value as Json;
+use cargo_metadata::diagnostic::{Diagnostic as RustcDiagnostic, DiagnosticLevel, DiagnosticSpan};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -16,19 +16,28 @@ fn rustc() -> Command {
     Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
 }
 
-/// `rustc -vV`: names the toolchain in cache keys.
+/// `rustc -vV`: names the toolchain in cache keys. A rustc that fails (a broken toolchain, a
+/// `RUSTC` that is not one) is an error here, rather than an empty name that every toolchain
+/// would share.
 pub fn rustc_version() -> Result<String, String> {
     let out = rustc()
         .arg("-vV")
         .output()
         .map_err(|e| format!("cannot run rustc: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`rustc -vV` failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// One diagnostic of rustc, reduced to what the book needs.
+/// One error of rustc, reduced to what the book needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompilerMessage {
-    pub level: String,
+    /// rustc's message, as it words it.
     pub message: String,
     /// Where rustc points: its primary span, then, when that span lies inside a macro, the
     /// places the macro was called from, outwards. Empty for a message about no code.
@@ -40,9 +49,11 @@ pub struct CompilerMessage {
 /// A place in a source file, as rustc names it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Place {
+    /// The file, as rustc was given it or found it (`ch007.rs`, a library file).
     pub file: String,
-    /// 1-based line and column.
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column.
     pub column: usize,
 }
 
@@ -108,7 +119,6 @@ pub fn compile(
     let stderr_file = out.with_extension("rustc-stderr");
     let refused = |message: String| {
         CompileFailure::Refused(vec![CompilerMessage {
-            level: "error".into(),
             message,
             places: Vec::new(),
             notes: Vec::new(),
@@ -138,14 +148,9 @@ pub fn compile(
         String::from_utf8_lossy(&std::fs::read(&stderr_file).unwrap_or_default()).into_owned();
     let messages: Vec<CompilerMessage> = stderr
         .lines()
-        .filter_map(|line| serde_json::from_str::<Json>(line).ok())
-        .filter(|d| d["level"] == "error")
-        .filter(|d| {
-            !d["message"]
-                .as_str()
-                .unwrap_or("")
-                .starts_with("aborting due to")
-        })
+        .filter_map(|line| serde_json::from_str::<RustcDiagnostic>(line).ok())
+        .filter(|d| matches!(d.level, DiagnosticLevel::Error | DiagnosticLevel::Ice))
+        .filter(|d| !d.message.starts_with("aborting due to"))
         .map(|d| compiler_message(&d))
         .collect();
     if messages.is_empty() {
@@ -154,50 +159,53 @@ pub fn compile(
     Err(CompileFailure::Refused(messages))
 }
 
-fn compiler_message(d: &Json) -> CompilerMessage {
-    let spans = d["spans"].as_array().cloned().unwrap_or_default();
-    let primary = spans
-        .iter()
-        .find(|s| s["is_primary"] == true)
-        .or(spans.first());
-    let mut notes = Vec::new();
-    if let Some(label) = primary.and_then(|s| s["label"].as_str()) {
-        notes.push(label.to_owned());
-    }
-    for child in d["children"].as_array().into_iter().flatten() {
-        if let (Some(level), Some(msg)) = (child["level"].as_str(), child["message"].as_str()) {
-            let suggestion = child["spans"][0]["suggested_replacement"]
-                .as_str()
-                .map(|s| format!(": `{s}`"))
-                .unwrap_or_default();
-            notes.push(format!("{level}: {msg}{suggestion}"));
-        }
+/// rustc's error `d` (its JSON diagnostic, typed by `cargo_metadata`) as the book reports it:
+/// the primary span and the macro calls it came from, its label, its children's notes.
+fn compiler_message(d: &RustcDiagnostic) -> CompilerMessage {
+    let primary = d.spans.iter().find(|s| s.is_primary).or(d.spans.first());
+    let mut notes: Vec<String> = primary.and_then(|s| s.label.clone()).into_iter().collect();
+    for child in &d.children {
+        let suggestion = child
+            .spans
+            .first()
+            .and_then(|s| s.suggested_replacement.as_deref())
+            .map(|s| format!(": `{s}`"))
+            .unwrap_or_default();
+        notes.push(format!(
+            "{}: {}{suggestion}",
+            level_name(child.level),
+            child.message
+        ));
     }
     CompilerMessage {
-        level: d["level"].as_str().unwrap_or("error").to_owned(),
-        message: d["message"].as_str().unwrap_or("").to_owned(),
+        message: d.message.clone(),
         places: primary.map(places).unwrap_or_default(),
         notes,
     }
 }
 
+/// A child diagnostic's level as rustc prints it.
+fn level_name(level: DiagnosticLevel) -> &'static str {
+    match level {
+        DiagnosticLevel::Error | DiagnosticLevel::Ice => "error",
+        DiagnosticLevel::Warning => "warning",
+        DiagnosticLevel::Help => "help",
+        _ => "note",
+    }
+}
+
 /// A span's place, then the places of the macro calls it was expanded from, outwards.
-fn places(span: &Json) -> Vec<Place> {
+fn places(span: &DiagnosticSpan) -> Vec<Place> {
     let mut all = Vec::new();
     let mut next = Some(span);
     // A bound, should rustc ever report a cycle.
     while let Some(span) = next.filter(|_| all.len() < 64) {
-        let number = |key: &str| span[key].as_u64().map_or(0, |n| n as usize);
-        if let Some(file) = span["file_name"].as_str() {
-            all.push(Place {
-                file: file.to_owned(),
-                line: number("line_start"),
-                column: number("column_start"),
-            });
-        }
-        next = span["expansion"]["span"]
-            .as_object()
-            .map(|_| &span["expansion"]["span"]);
+        all.push(Place {
+            file: span.file_name.clone(),
+            line: span.line_start,
+            column: span.column_start,
+        });
+        next = span.expansion.as_deref().map(|e| &e.span);
     }
     all
 }
