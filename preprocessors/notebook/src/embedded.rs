@@ -114,6 +114,14 @@ mod tests {
         assert!(manifest.contains("name = \"coursebook-notebook\""));
         assert!(manifest.trim_end().ends_with("[workspace]"));
         assert!(manifest.contains(WRITTEN_MARK));
+        // Beside a book there is no workspace to inherit from: Cargo refuses the manifest.
+        for line in manifest
+            .lines()
+            .filter(|l| !l.trim_start().starts_with('#'))
+        {
+            let inherits = line.contains(".workspace") || line.replace(' ', "") == "workspace=true";
+            assert!(!inherits, "inherits from a workspace: {line}");
+        }
         let before = fs::metadata(dir.join("src/notebook.rs"))
             .unwrap()
             .modified()
