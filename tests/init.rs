@@ -90,6 +90,21 @@ fn a_french_book_from_init_checks_with_decimal_commas() {
 }
 
 #[test]
+fn a_book_from_init_leaves_no_number_of_an_answer_unchecked() {
+    for language in ["en", "fr"] {
+        let (dir, _) = scratch(&format!("init-covered-{language}"));
+        let init = ["init", "book-under-test", "--exam", "--language", language];
+        let (code, _, stderr) = run(coursebook(), &dir, &init);
+        assert_eq!(code, Some(0), "{stderr}");
+        // The starter book teaches the convention it checks: every number in an answer or a
+        // note is checked, or marked as no result.
+        let check = ["check", "book-under-test", "--deny-unchecked"];
+        let (code, _, stderr) = run(coursebook(), &dir, &check);
+        assert_eq!(code, Some(0), "{language}: {stderr}");
+    }
+}
+
+#[test]
 fn init_refuses_a_folder_that_holds_a_book() {
     let (dir, book) = scratch("init-twice");
     assert_eq!(
