@@ -57,32 +57,30 @@ pub fn idle() {
 /// the line is redrawn with a carriage return.
 pub fn status() -> Status {
     ON.store(true, Ordering::Relaxed);
-    let ticker = std::thread::Builder::new()
-        .name("status".into())
-        .spawn(|| {
-            let mut frame = 0;
-            while ON.load(Ordering::Relaxed) {
-                std::thread::sleep(TICK);
-                frame += 1;
-                state().draw(&mut std::io::stderr().lock(), frame);
-            }
-        })
-        .ok();
-    Status { ticker }
+    // Detached: see `Drop`.
+    let _ = std::thread::Builder::new().name("status".into()).spawn(|| {
+        let mut frame = 0;
+        while ON.load(Ordering::Relaxed) {
+            std::thread::sleep(TICK);
+            frame += 1;
+            state().draw(&mut std::io::stderr().lock(), frame);
+        }
+    });
+    Status { _private: () }
 }
 
 /// The status line is on while this lives.
 #[derive(Debug)]
 pub struct Status {
-    ticker: Option<std::thread::JoinHandle<()>>,
+    _private: (),
 }
 
 impl Drop for Status {
+    /// Erases the line and forgets the step; the ticker ends at its next tick. It is not
+    /// waited for (a quarter of a second before the process may exit): with no step left, it
+    /// draws nothing more.
     fn drop(&mut self) {
         ON.store(false, Ordering::Relaxed);
-        if let Some(ticker) = self.ticker.take() {
-            let _ = ticker.join();
-        }
         idle();
     }
 }
