@@ -38,6 +38,11 @@ pub fn run(stage: Stage, args: &[String]) -> Result<ExitCode> {
             ctx.mdbook_version
         );
     }
+    // As `coursebook build` does: the cache is not emptied (`clean`) or pruned while this
+    // stage reads it and writes to it.
+    let cache = common::cache::cache_root(&ctx.root);
+    let _lock = common::housekeeping::CacheLock::shared(&cache)
+        .with_context(|| format!("cannot lock the cache {}", cache.display()))?;
     let book = preprocessor.run(&ctx, book)?;
     serde_json::to_writer(std::io::stdout().lock(), &book)
         .context("cannot write the book to stdout")?;
