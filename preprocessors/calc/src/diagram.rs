@@ -238,28 +238,15 @@ pub fn multi_head_attention(mha: &MultiHeadAttention, counted: bool) -> Figure {
     };
     svg.boxed(center - 110.0, y_concat, 220.0, 36.0, &concatenation, None);
     match mha.output_dim {
-        Some(_) if !counted => {
-            svg.arrow(center, y_concat, center, y_dense + 50.0);
-            svg.boxed(
-                center - 110.0,
-                y_dense,
-                220.0,
-                50.0,
-                "dense de sortie",
-                Some(0),
-            );
-            svg.arrow(center, y_dense, center, y_out + 30.0);
-        }
         Some(d) => {
+            // The statement's figure names the layer; the answer's adds its size and count.
+            let label = if counted {
+                format!("dense de sortie {concat} → {d}\n{} param.", count.output)
+            } else {
+                "dense de sortie".to_owned()
+            };
             svg.arrow(center, y_concat, center, y_dense + 50.0);
-            svg.boxed(
-                center - 110.0,
-                y_dense,
-                220.0,
-                50.0,
-                &format!("dense de sortie {concat} → {d}\n{} param.", count.output),
-                Some(0),
-            );
+            svg.boxed(center - 110.0, y_dense, 220.0, 50.0, &label, Some(0));
             svg.arrow(center, y_dense, center, y_out + 30.0);
         }
         None => svg.arrow(center, y_concat, center, y_out + 30.0),
