@@ -85,6 +85,11 @@ impl<'a> Table<'a> {
         Self::new(config, text, stage)
     }
 
+    /// The table of another stage of the same book, without reading book.toml again.
+    pub fn of_stage(&self, stage: &str) -> Table<'a> {
+        Self::new(self.config, self.text.clone(), stage)
+    }
+
     /// `preprocessor.NAME`, as book.toml spells the table.
     pub fn name(&self) -> &str {
         &self.name

@@ -90,7 +90,7 @@ impl Options {
             library,
             locale: Locale::of_language(language),
             root: ctx.root.clone(),
-            edition: Edition::of_table(&config::Table::of_book(&ctx.config, &ctx.root, "exam"))?,
+            edition: Edition::of_table(&table.of_stage("exam"))?,
         })
     }
 }
