@@ -17,6 +17,7 @@ pub mod output;
 pub mod pdf;
 pub mod protocol;
 pub mod reports;
+pub mod reuse;
 pub mod serve;
 pub mod stages;
 
@@ -44,8 +45,13 @@ pub struct Built {
     pub formulas: math::deferred::Counts,
     /// How long the build took.
     pub elapsed: std::time::Duration,
+    /// The output folders whose published pages were kept, their inputs unchanged
+    /// ([`reuse`]).
+    pub kept: Vec<PathBuf>,
     /// The output this build replaced, removed when the value is dropped.
     previous: output::Previous,
+    /// The pages rendered, with their fingerprints, to record once they are published.
+    rendered: Vec<(PathBuf, String)>,
 }
 
 impl Built {
@@ -56,13 +62,24 @@ impl Built {
             let cwd = std::env::current_dir().unwrap_or_default();
             p.strip_prefix(&cwd).unwrap_or(p).display().to_string()
         };
+        let unchanged = |p: &Path| {
+            let kept = self.kept.iter().any(|k| k.starts_with(p));
+            if kept {
+                " (unchanged)"
+            } else {
+                ""
+            }
+        };
         let outputs = if self.editions.is_empty() {
-            shown(&self.dest)
+            format!("{}{}", shown(&self.dest), unchanged(&self.dest))
         } else {
             let each: Vec<String> = self
                 .editions
                 .iter()
-                .map(|e| format!("{} → {}", e.name(), shown(&self.dest.join(e.name()))))
+                .map(|e| {
+                    let dir = self.dest.join(e.name());
+                    format!("{} → {}{}", e.name(), shown(&dir), unchanged(&dir))
+                })
                 .collect();
             each.join(", ")
         };
@@ -150,15 +167,29 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
         computations: Default::default(),
         formulas: Default::default(),
         elapsed: Default::default(),
+        kept: Vec::new(),
         previous: Default::default(),
+        rendered: Vec::new(),
+    };
+    let published = built.dest.clone();
+    let target = |edition: Option<&Edition>| {
+        let within = |dir: &Path| match edition {
+            Some(e) => dir.join(e.name()),
+            None => dir.to_path_buf(),
+        };
+        Target {
+            out: within(staging.path()),
+            published: within(&published),
+            cache: cache.clone(),
+        }
     };
     if built.editions.is_empty() {
-        build_one(&root, None, staging.path(), strictness, &mut built)?;
+        build_one(&root, None, &target(None), strictness, &mut built)?;
     } else {
         for edition in built.editions.clone() {
-            let out = staging.path().join(edition.name());
             common::progress::step("Building", format_args!("the {} edition", edition.name()));
-            build_one(&root, Some(&edition), &out, strictness, &mut built)?;
+            let target = target(Some(&edition));
+            build_one(&root, Some(&edition), &target, strictness, &mut built)?;
         }
         if options.paper == Paper::Print {
             pdf::print_editions(staging.path(), &built.editions)?;
@@ -169,32 +200,73 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
         output::write_landing_page(staging.path(), &config, &built.editions, &landing)?;
     }
     built.previous = staging.commit()?;
+    for (published, fingerprint) in std::mem::take(&mut built.rendered) {
+        if let Err(e) = reuse::record(&cache, &published, &fingerprint) {
+            tracing::warn!(
+                "cannot record what {} was built from: {e}",
+                published.display()
+            );
+        }
+    }
     drop(lock);
     forget_unused(&cache, wall_started);
     built.elapsed = started.elapsed();
     Ok(built)
 }
 
-/// Builds one edition (or the book, when it has none) into `out`, and adds what it did to
-/// `built`.
+/// Where one edition (or the book, when it has none) is built.
+struct Target {
+    /// The staging folder it is written into.
+    out: PathBuf,
+    /// The folder it will replace.
+    published: PathBuf,
+    /// The book's cache.
+    cache: PathBuf,
+}
+
+/// Builds one edition (or the book, when it has none) into `target`, and adds what it did to
+/// `built`. Its HTML pages are those already published when their inputs are unchanged
+/// ([`reuse`]); otherwise mdBook renders them, and the passes after it complete them.
 fn build_one(
     root: &Path,
     edition: Option<&Edition>,
-    out: &Path,
+    target: &Target,
     strictness: Strictness,
     built: &mut Built,
 ) -> Result<()> {
-    let book = stages::load(root, edition, Some(out), strictness)?;
+    let mut book = stages::load(root, edition, Some(&target.out), strictness)?;
+    let html = book.html_dir().map(|html| {
+        let within = html.strip_prefix(&target.out).unwrap_or(Path::new(""));
+        let published = target.published.join(within);
+        let renderer = reuse::Html::new(&published, &target.cache);
+        let outcome = renderer.outcome();
+        book.book.with_renderer(renderer);
+        (html, published, outcome)
+    });
     book.book.build()?;
-    if let Some(html) = book.html_dir() {
-        interface::finish(&book.book.config, &html)?;
+    let rendered = html.and_then(|(html, published, outcome)| {
+        let outcome = outcome.lock().map(|o| o.clone()).unwrap_or_default();
+        match outcome {
+            reuse::Outcome::Kept => {
+                built.kept.push(published);
+                None
+            }
+            reuse::Outcome::Rendered(fingerprint) => {
+                built.rendered.extend(fingerprint.map(|f| (published, f)));
+                Some(html)
+            }
+            reuse::Outcome::NotRun => None,
+        }
+    });
+    if let Some(html) = &rendered {
+        interface::finish(&book.book.config, html)?;
     }
     if let Some(formulas) = &book.math {
         // The formulas rendered while mdBook wrote the pages; KaTeX's refusals fail the build.
         formulas.finish()?;
-        if let Some(html) = book.html_dir() {
+        if let Some(html) = &rendered {
             formulas
-                .install(&html)
+                .install(html)
                 .with_context(|| format!("cannot put the formulas into {}", html.display()))?;
         }
         if formulas.counts().formulas > built.formulas.formulas {

@@ -1,0 +1,349 @@
+//! Keeping an edition's published pages when nothing mdBook's HTML renderer reads has changed.
+//!
+//! A build runs every stage, so every answer is checked again; but when the book that comes
+//! out of the stages, the configuration and every file the renderer reads are those the
+//! published pages were written from, rendering would write the same bytes again. That was
+//! most of a warm build: two editions of some fifty megabytes each, a few thousand files
+//! created and deleted. Like Cargo's freshness check, [`Html`] compares a fingerprint of those
+//! inputs with the one recorded when the published pages were written, and on a match
+//! hard-links the published files into the new output instead of rendering.
+//!
+//! What the fingerprint covers, which is everything [`HtmlHandlebars`] reads: the
+//! preprocessed book and the chapter titles, the configuration (but the staging folder the
+//! build writes into), every file under `src/` (mdBook copies them and reads `404.md`), the
+//! theme folder, `additional-css` and `additional-js`; and this program's own file, since the
+//! renderer and the passes after it (formulas, the French interface) are compiled into it.
+//!
+//! The record also lists each published file with its size, modification time and inode. The
+//! published pages are kept only when they are still exactly those files: a page edited or
+//! deleted by hand, or replaced by another build, is rendered again. Kept pages are hard
+//! links, so they keep their inodes and the record stays true; nothing writes into them
+//! afterwards (the formulas and the French interface are already in them).
+
+use common::cache::{Cache, KeyHasher};
+use mdbook_html::HtmlHandlebars;
+use mdbook_renderer::{RenderContext, Renderer};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// Changes when the fingerprint or the record changes meaning: older records no longer match.
+const RECORD_VERSION: &str = "coursebook-pages 1";
+
+/// The cache namespace of the records, one per published output folder.
+const NAMESPACE: &str = "pages";
+
+/// What the HTML renderer of one build did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Outcome {
+    /// The renderer did not run (the build failed before it, or the book has no HTML output).
+    #[default]
+    NotRun,
+    /// mdBook rendered the pages; the fingerprint of what it read, when every input could be
+    /// read (a page rendered from an unreadable input is never kept).
+    Rendered(Option<String>),
+    /// The published pages were linked into the new output.
+    Kept,
+}
+
+/// mdBook's HTML renderer, which keeps the published pages when their inputs are unchanged.
+///
+/// Put in place of mdBook's own with `MDBook::with_renderer`: it answers to the same name.
+pub struct Html {
+    published: PathBuf,
+    records: Cache,
+    outcome: Arc<Mutex<Outcome>>,
+}
+
+impl Html {
+    /// A renderer whose pages will be published at `published` (the folder the new output
+    /// replaces), with its records in the cache at `cache_root`.
+    pub fn new(published: &Path, cache_root: &Path) -> Html {
+        Html {
+            published: published.to_path_buf(),
+            records: Cache::new(cache_root, NAMESPACE),
+            outcome: Arc::default(),
+        }
+    }
+
+    /// What the renderer did; shared, so that it can be read once mdBook owns the renderer.
+    pub fn outcome(&self) -> Arc<Mutex<Outcome>> {
+        Arc::clone(&self.outcome)
+    }
+
+    fn set(&self, outcome: Outcome) {
+        *self.outcome.lock().unwrap_or_else(PoisonError::into_inner) = outcome;
+    }
+
+    /// Links the published pages into `destination` when `fingerprint` is theirs and they are
+    /// as recorded. On any failure, `destination` is left empty and the caller renders.
+    fn keep(&self, fingerprint: &str, destination: &Path) -> bool {
+        let Some(record) = Record::read(&self.records, &self.published) else {
+            return false;
+        };
+        if record.fingerprint != fingerprint
+            || manifest(&self.published).ok().as_ref() != Some(&record.files)
+        {
+            return false;
+        }
+        match link_all(&self.published, &record.files, destination) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::debug!("cannot keep the pages of {}: {e}", self.published.display());
+                let _ = fs::remove_dir_all(destination);
+                false
+            }
+        }
+    }
+}
+
+impl Renderer for Html {
+    fn name(&self) -> &str {
+        "html"
+    }
+
+    fn render(&self, ctx: &RenderContext) -> mdbook_driver::errors::Result<()> {
+        let fingerprint = fingerprint(ctx).ok();
+        if let Some(fingerprint) = &fingerprint {
+            if self.keep(fingerprint, &ctx.destination) {
+                self.set(Outcome::Kept);
+                return Ok(());
+            }
+        }
+        HtmlHandlebars::new().render(ctx)?;
+        self.set(Outcome::Rendered(fingerprint));
+        Ok(())
+    }
+}
+
+/// Records that the pages now published at `published` were rendered from `fingerprint`.
+/// Called once they are in place: the record lists the published files themselves.
+pub fn record(cache_root: &Path, published: &Path, fingerprint: &str) -> io::Result<()> {
+    let record = Record {
+        fingerprint: fingerprint.to_owned(),
+        files: manifest(published)?,
+    };
+    let bytes = serde_json::to_vec(&record).map_err(io::Error::other)?;
+    Cache::new(cache_root, NAMESPACE).put(&record_key(published), &bytes)
+}
+
+/// What the published pages of one output folder were rendered from, and what they are.
+#[derive(Debug, Serialize, Deserialize)]
+struct Record {
+    fingerprint: String,
+    files: Vec<FileState>,
+}
+
+impl Record {
+    fn read(records: &Cache, published: &Path) -> Option<Record> {
+        serde_json::from_slice(&records.get(&record_key(published))?).ok()
+    }
+}
+
+fn record_key(published: &Path) -> String {
+    let path = fs::canonicalize(published).unwrap_or_else(|_| published.to_path_buf());
+    KeyHasher::new()
+        .add(RECORD_VERSION)
+        .add(path.as_os_str().as_encoded_bytes())
+        .finish()
+}
+
+/// One published file as the file system sees it: a page edited, replaced or deleted since the
+/// record no longer matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct FileState {
+    path: String,
+    len: u64,
+    modified_ns: u128,
+    inode: u64,
+}
+
+/// Every file under `dir`, in a stable order.
+fn manifest(dir: &Path) -> io::Result<Vec<FileState>> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let meta = entry.metadata().map_err(io::Error::other)?;
+        let modified = meta.modified()?;
+        files.push(FileState {
+            path: relative(dir, entry.path())?,
+            len: meta.len(),
+            modified_ns: modified
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+            inode: inode(&meta),
+        });
+    }
+    Ok(files)
+}
+
+#[cfg(unix)]
+fn inode(meta: &fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(meta)
+}
+
+#[cfg(not(unix))]
+fn inode(_: &fs::Metadata) -> u64 {
+    0
+}
+
+fn relative(dir: &Path, path: &Path) -> io::Result<String> {
+    let rel = path.strip_prefix(dir).map_err(io::Error::other)?;
+    rel.to_str()
+        .map(|s| s.replace('\\', "/"))
+        .ok_or_else(|| io::Error::other(format!("{} is not UTF-8", rel.display())))
+}
+
+/// Hard-links each of `files` from `from` into `to`.
+fn link_all(from: &Path, files: &[FileState], to: &Path) -> io::Result<()> {
+    fs::create_dir_all(to)?;
+    for file in files {
+        let target = to.join(&file.path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::hard_link(from.join(&file.path), target)?;
+    }
+    Ok(())
+}
+
+/// The fingerprint of everything mdBook's HTML renderer reads for `ctx`, and of this program.
+fn fingerprint(ctx: &RenderContext) -> io::Result<String> {
+    let mut hasher = KeyHasher::new();
+    hasher.add(RECORD_VERSION).add(program_identity()?);
+    // The staging folder's name changes with every build; where the pages go is the record's
+    // key, not part of what they are.
+    let mut config = ctx.config.clone();
+    config.build.build_dir = PathBuf::new();
+    hasher.add(serde_json::to_vec(&config).map_err(io::Error::other)?);
+    hasher.add(serde_json::to_vec(&ctx.book).map_err(io::Error::other)?);
+    let titles: BTreeMap<_, _> = ctx.chapter_titles.iter().collect();
+    hasher.add(serde_json::to_vec(&titles).map_err(io::Error::other)?);
+    let html = ctx.config.html_config().unwrap_or_default();
+    let build_dir = ctx.root.join(&ctx.config.build.build_dir);
+    // Of src/, mdBook copies every file but the Markdown, and reads the 404 page's source; the
+    // chapters are in the book as the stages left them.
+    let src = ctx.root.join(&ctx.config.book.src);
+    let not_found = src.join(html.input_404.as_deref().unwrap_or("404.md"));
+    add_tree(&mut hasher, &src, &build_dir, |path| {
+        path.extension().is_none_or(|e| e != "md") || path == not_found
+    })?;
+    add_tree(&mut hasher, &html.theme_dir(&ctx.root), &build_dir, |_| {
+        true
+    })?;
+    for file in html.additional_css.iter().chain(&html.additional_js) {
+        add_file(&mut hasher, &ctx.root.join(file))?;
+    }
+    Ok(hasher.finish())
+}
+
+/// This program's size and modification time: a rebuilt tool may render differently.
+fn program_identity() -> io::Result<String> {
+    let meta = fs::metadata(std::env::current_exe()?)?;
+    let modified = meta
+        .modified()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    Ok(format!(
+        "{} {} {modified}",
+        env!("CARGO_PKG_VERSION"),
+        meta.len()
+    ))
+}
+
+/// Every file under `dir` (none when it does not exist) that `read` selects, but those under
+/// `skip`.
+fn add_tree(
+    hasher: &mut KeyHasher,
+    dir: &Path,
+    skip: &Path,
+    read: impl Fn(&Path) -> bool,
+) -> io::Result<()> {
+    hasher.add(dir.as_os_str().as_encoded_bytes());
+    if !dir.exists() {
+        return Ok(());
+    }
+    let walk = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !e.path().starts_with(skip));
+    for entry in walk {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_file() && read(entry.path()) {
+            hasher.add(relative(dir, entry.path())?);
+            hasher.add(fs::read(entry.path())?);
+        }
+    }
+    Ok(())
+}
+
+/// One file, or the mark of its absence (mdBook then warns and goes on).
+fn add_file(hasher: &mut KeyHasher, path: &Path) -> io::Result<()> {
+    hasher.add(path.as_os_str().as_encoded_bytes());
+    match fs::read(path) {
+        Ok(bytes) => hasher.add(bytes),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => hasher.add("missing"),
+        Err(e) => return Err(e),
+    };
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scratch folder of this test process, emptied first.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("cb-reuse-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_manifest_sees_a_page_edited_replaced_or_deleted() {
+        let dir = scratch("manifest");
+        let root = dir.as_path();
+        fs::create_dir_all(root.join("css")).unwrap();
+        fs::write(root.join("index.html"), "<p>1</p>").unwrap();
+        fs::write(root.join("css/a.css"), "p {}").unwrap();
+        let before = manifest(root).unwrap();
+        let paths: Vec<&str> = before.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["css/a.css", "index.html"]);
+        assert_eq!(manifest(root).unwrap(), before, "unchanged");
+
+        // Replaced by another file of the same size and text (a new inode).
+        fs::write(root.join("new.html"), "<p>1</p>").unwrap();
+        fs::rename(root.join("new.html"), root.join("index.html")).unwrap();
+        assert_ne!(manifest(root).unwrap(), before);
+
+        let before = manifest(root).unwrap();
+        fs::remove_file(root.join("css/a.css")).unwrap();
+        assert_ne!(manifest(root).unwrap(), before);
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn linked_pages_keep_what_the_record_says_of_them() {
+        let dir = scratch("link");
+        let published = dir.join("book");
+        fs::create_dir_all(published.join("sub")).unwrap();
+        fs::write(published.join("sub/page.html"), "page").unwrap();
+        let files = manifest(&published).unwrap();
+        let staging = dir.join("staging");
+        link_all(&published, &files, &staging).unwrap();
+        assert_eq!(manifest(&staging).unwrap(), files);
+        assert_eq!(
+            fs::read_to_string(staging.join("sub/page.html")).unwrap(),
+            "page"
+        );
+        fs::remove_dir_all(dir).unwrap();
+    }
+}
