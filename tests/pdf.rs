@@ -86,3 +86,57 @@ fn a_failing_chromium_fails_the_build_and_keeps_the_previous_output() {
         .collect();
     assert!(stray.is_empty(), "left behind: {stray:?}");
 }
+
+/// A "Chromium" that prints a complete PDF holding a fresh stamp: a PDF printed again differs.
+fn stamping_chromium(book: &Fixture, name: &str) -> std::path::PathBuf {
+    let fake = book.path(name);
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\nfor a; do case $a in --print-to-pdf=*) printf '%%PDF-1.4 %s\\n%%%%EOF\\n' \"$(date +%s%N)\" > \"${a#--print-to-pdf=}\";; esac; done\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    fake
+}
+
+#[test]
+fn a_pdf_is_printed_again_only_when_its_pages_or_chromium_change() {
+    let book = exam_book("pdf-kept");
+    let chromium = stamping_chromium(&book, "chromium-a");
+    let pdfs = |book: &Fixture| (book.read("book/corrige.pdf"), book.read("book/sujet.pdf"));
+    let built = |out: std::process::Output| {
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{stderr}");
+        stderr
+    };
+    built(build(&book, &chromium));
+    let (corrige, sujet) = pdfs(&book);
+    assert!(corrige.starts_with("%PDF-1.4 "), "{corrige}");
+
+    let stderr = built(build(&book, &chromium));
+    assert!(stderr.contains("sujet (unchanged)"), "{stderr}");
+    assert_eq!(
+        pdfs(&book),
+        (corrige.clone(), sujet.clone()),
+        "nothing printed again"
+    );
+
+    // The answer is only in the corrigé: its PDF is printed again, the sujet's is kept.
+    book.write(
+        "src/ch.md",
+        &CHAPTER.replace("Parce que.", "Parce qu'il le faut."),
+    );
+    built(build(&book, &chromium));
+    let (corrige_now, sujet_now) = pdfs(&book);
+    assert_ne!(corrige_now, corrige);
+    assert_eq!(sujet_now, sujet);
+    assert!(book.read("book/corrige/ch.html").contains("il le faut"));
+
+    // Another Chromium prints both again.
+    let other = stamping_chromium(&book, "chromium-b");
+    built(build(&book, &other));
+    let (corrige_other, sujet_other) = pdfs(&book);
+    assert_ne!(corrige_other, corrige_now);
+    assert_ne!(sujet_other, sujet_now);
+}

@@ -45,13 +45,16 @@ pub struct Built {
     pub formulas: math::deferred::Counts,
     /// How long the build took.
     pub elapsed: std::time::Duration,
-    /// The output folders whose published pages were kept, their inputs unchanged
-    /// ([`reuse`]).
+    /// What was kept as published, its inputs unchanged ([`reuse`]): the folders of editions
+    /// (or of the book) and the PDFs.
     pub kept: Vec<PathBuf>,
     /// The output this build replaced, removed when the value is dropped.
     previous: output::Previous,
-    /// The pages rendered, with their fingerprints, to record once they are published.
-    rendered: Vec<(PathBuf, String)>,
+    /// What the HTML renderer did for each edition (or for the book).
+    pages: Vec<(Option<Edition>, reuse::Outcome)>,
+    /// What was made anew, where it will be published and the fingerprint of its inputs, to
+    /// record once it is.
+    made: Vec<(PathBuf, String)>,
 }
 
 impl Built {
@@ -169,7 +172,8 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
         elapsed: Default::default(),
         kept: Vec::new(),
         previous: Default::default(),
-        rendered: Vec::new(),
+        pages: Vec::new(),
+        made: Vec::new(),
     };
     let published = built.dest.clone();
     let target = |edition: Option<&Edition>| {
@@ -192,7 +196,8 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
             build_one(&root, Some(&edition), &target, strictness, &mut built)?;
         }
         if options.paper == Paper::Print {
-            pdf::print_editions(staging.path(), &built.editions)?;
+            let to_print = keep_pdfs(staging.path(), &cache, &mut built);
+            pdf::print_editions(staging.path(), &to_print)?;
         }
         let landing = output::Landing {
             checked_answers: built.report.checks.len(),
@@ -200,7 +205,11 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
         output::write_landing_page(staging.path(), &config, &built.editions, &landing)?;
     }
     built.previous = staging.commit()?;
-    for (published, fingerprint) in std::mem::take(&mut built.rendered) {
+    for (published, fingerprint) in std::mem::take(&mut built.made) {
+        // Without Chromium no PDF was printed, and there is nothing to record.
+        if !published.exists() {
+            continue;
+        }
         if let Err(e) = reuse::record(&cache, &published, &fingerprint) {
             tracing::warn!(
                 "cannot record what {} was built from: {e}",
@@ -212,6 +221,31 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
     forget_unused(&cache, wall_started);
     built.elapsed = started.elapsed();
     Ok(built)
+}
+
+/// Links into `staging` the published PDF of each edition whose pages have the inputs it was
+/// printed from, with the same Chromium; returns the editions left to print.
+fn keep_pdfs(staging: &Path, cache: &Path, built: &mut Built) -> Vec<Edition> {
+    let printer = pdf::find_chromium().and_then(|c| reuse::program_file(&c).ok());
+    let mut to_print = Vec::new();
+    for (edition, pages) in &built.pages {
+        let Some(edition) = edition else { continue };
+        let name = pdf::file_name(edition);
+        let published = built.dest.join(&name);
+        let fingerprint = pages
+            .fingerprint()
+            .zip(printer.as_deref())
+            .map(|(pages, printer)| reuse::derived(pages, printer));
+        if let Some(fingerprint) = fingerprint {
+            if reuse::keep_published(cache, &published, &fingerprint, &staging.join(&name)) {
+                built.kept.push(published);
+                continue;
+            }
+            built.made.push((published, fingerprint));
+        }
+        to_print.push(*edition);
+    }
+    to_print
 }
 
 /// Where one edition (or the book, when it has none) is built.
@@ -246,17 +280,21 @@ fn build_one(
     book.book.build()?;
     let rendered = html.and_then(|(html, published, outcome)| {
         let outcome = outcome.lock().map(|o| o.clone()).unwrap_or_default();
-        match outcome {
-            reuse::Outcome::Kept => {
+        let rendered = match &outcome {
+            reuse::Outcome::Kept(_) => {
                 built.kept.push(published);
                 None
             }
             reuse::Outcome::Rendered(fingerprint) => {
-                built.rendered.extend(fingerprint.map(|f| (published, f)));
+                built
+                    .made
+                    .extend(fingerprint.clone().map(|f| (published, f)));
                 Some(html)
             }
             reuse::Outcome::NotRun => None,
-        }
+        };
+        built.pages.push((edition.copied(), outcome));
+        rendered
     });
     if let Some(html) = &rendered {
         interface::finish(&book.book.config, html)?;

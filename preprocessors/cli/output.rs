@@ -141,7 +141,7 @@ pub fn write_landing_page(
     let mut items = String::new();
     for e in editions {
         let (label, what) = edition_label(e.name(), french);
-        let pdf = format!("{}.pdf", e.name());
+        let pdf = crate::pdf::file_name(e);
         let paper = if out.join(&pdf).is_file() {
             format!(
                 " · <a class=\"cb-pdf\" href=\"{}\">PDF (A4)</a>",

@@ -44,10 +44,15 @@ pub fn print_editions(out: &Path, editions: &[Edition]) -> Result<()> {
         return Ok(());
     };
     for (edition, html) in pages {
-        let pdf = out.join(format!("{}.pdf", edition.name()));
+        let pdf = out.join(file_name(edition));
         print(&chromium, &html, &pdf, &std::env::temp_dir())?;
     }
     Ok(())
+}
+
+/// The name of an edition's PDF, beside its folder.
+pub fn file_name(edition: &Edition) -> String {
+    format!("{}.pdf", edition.name())
 }
 
 /// Finds Chromium from the environment of this process.

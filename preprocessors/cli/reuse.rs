@@ -45,8 +45,19 @@ pub enum Outcome {
     /// mdBook rendered the pages; the fingerprint of what it read, when every input could be
     /// read (a page rendered from an unreadable input is never kept).
     Rendered(Option<String>),
-    /// The published pages were linked into the new output.
-    Kept,
+    /// The published pages, whose inputs have this fingerprint, were linked into the output.
+    Kept(String),
+}
+
+impl Outcome {
+    /// The fingerprint of the pages' inputs, if known.
+    pub fn fingerprint(&self) -> Option<&str> {
+        match self {
+            Outcome::Rendered(f) => f.as_deref(),
+            Outcome::Kept(f) => Some(f),
+            Outcome::NotRun => None,
+        }
+    }
 }
 
 /// mdBook's HTML renderer, which keeps the published pages when their inputs are unchanged.
@@ -77,27 +88,6 @@ impl Html {
     fn set(&self, outcome: Outcome) {
         *self.outcome.lock().unwrap_or_else(PoisonError::into_inner) = outcome;
     }
-
-    /// Links the published pages into `destination` when `fingerprint` is theirs and they are
-    /// as recorded. On any failure, `destination` is left empty and the caller renders.
-    fn keep(&self, fingerprint: &str, destination: &Path) -> bool {
-        let Some(record) = Record::read(&self.records, &self.published) else {
-            return false;
-        };
-        if record.fingerprint != fingerprint
-            || manifest(&self.published).ok().as_ref() != Some(&record.files)
-        {
-            return false;
-        }
-        match link_all(&self.published, &record.files, destination) {
-            Ok(()) => true,
-            Err(e) => {
-                tracing::debug!("cannot keep the pages of {}: {e}", self.published.display());
-                let _ = fs::remove_dir_all(destination);
-                false
-            }
-        }
-    }
 }
 
 impl Renderer for Html {
@@ -108,8 +98,13 @@ impl Renderer for Html {
     fn render(&self, ctx: &RenderContext) -> mdbook_driver::errors::Result<()> {
         let fingerprint = fingerprint(ctx).ok();
         if let Some(fingerprint) = &fingerprint {
-            if self.keep(fingerprint, &ctx.destination) {
-                self.set(Outcome::Kept);
+            if keep(
+                &self.records,
+                &self.published,
+                fingerprint,
+                &ctx.destination,
+            ) {
+                self.set(Outcome::Kept(fingerprint.clone()));
                 return Ok(());
             }
         }
@@ -119,8 +114,38 @@ impl Renderer for Html {
     }
 }
 
-/// Records that the pages now published at `published` were rendered from `fingerprint`.
-/// Called once they are in place: the record lists the published files themselves.
+/// Hard-links what is published at `published` (a folder or one file) to `into`, when it was
+/// recorded as made from `fingerprint` and is still as recorded. On any failure nothing is
+/// left at `into`, and the caller makes it anew.
+pub fn keep_published(cache_root: &Path, published: &Path, fingerprint: &str, into: &Path) -> bool {
+    keep(
+        &Cache::new(cache_root, NAMESPACE),
+        published,
+        fingerprint,
+        into,
+    )
+}
+
+fn keep(records: &Cache, published: &Path, fingerprint: &str, into: &Path) -> bool {
+    let Some(record) = Record::read(records, published) else {
+        return false;
+    };
+    if record.fingerprint != fingerprint || manifest(published).ok().as_ref() != Some(&record.files)
+    {
+        return false;
+    }
+    match link_all(published, &record.files, into) {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::debug!("cannot keep {}: {e}", published.display());
+            let _ = fs::remove_dir_all(into).or_else(|_| fs::remove_file(into));
+            false
+        }
+    }
+}
+
+/// Records that what is now published at `published` (a folder or one file) was made from
+/// `fingerprint`. Called once it is in place: the record lists the published files themselves.
 pub fn record(cache_root: &Path, published: &Path, fingerprint: &str) -> io::Result<()> {
     let record = Record {
         fingerprint: fingerprint.to_owned(),
@@ -161,7 +186,8 @@ struct FileState {
     inode: u64,
 }
 
-/// Every file under `dir`, in a stable order.
+/// Every file under `dir`, in a stable order; `dir` itself when it is a file (its path is then
+/// empty).
 fn manifest(dir: &Path) -> io::Result<Vec<FileState>> {
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
@@ -200,15 +226,22 @@ fn relative(dir: &Path, path: &Path) -> io::Result<String> {
         .ok_or_else(|| io::Error::other(format!("{} is not UTF-8", rel.display())))
 }
 
-/// Hard-links each of `files` from `from` into `to`.
+/// Hard-links each of `files` from `from` into `to` (a folder, or one file as [`manifest`]
+/// lists it).
 fn link_all(from: &Path, files: &[FileState], to: &Path) -> io::Result<()> {
-    fs::create_dir_all(to)?;
+    if from.is_dir() {
+        fs::create_dir_all(to)?;
+    }
+    let within = |dir: &Path, path: &str| match path {
+        "" => dir.to_path_buf(),
+        path => dir.join(path),
+    };
     for file in files {
-        let target = to.join(&file.path);
+        let target = within(to, &file.path);
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::hard_link(from.join(&file.path), target)?;
+        fs::hard_link(within(from, &file.path), target)?;
     }
     Ok(())
 }
@@ -243,18 +276,30 @@ fn fingerprint(ctx: &RenderContext) -> io::Result<String> {
     Ok(hasher.finish())
 }
 
-/// This program's size and modification time: a rebuilt tool may render differently.
+/// This program's version and file: a rebuilt tool may render differently.
 fn program_identity() -> io::Result<String> {
-    let meta = fs::metadata(std::env::current_exe()?)?;
+    let exe = program_file(&std::env::current_exe()?)?;
+    Ok(format!("{} {exe}", env!("CARGO_PKG_VERSION")))
+}
+
+/// A program's path, size and modification time, which change when it is rebuilt or upgraded.
+pub fn program_file(path: &Path) -> io::Result<String> {
+    let meta = fs::metadata(path)?;
     let modified = meta
         .modified()?
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
-    Ok(format!(
-        "{} {} {modified}",
-        env!("CARGO_PKG_VERSION"),
-        meta.len()
-    ))
+    Ok(format!("{} {} {modified}", path.display(), meta.len()))
+}
+
+/// The fingerprint of something made from the pages whose fingerprint is `pages` and from
+/// `more` (a PDF: the pages and the Chromium that printed them).
+pub fn derived(pages: &str, more: &str) -> String {
+    KeyHasher::new()
+        .add(RECORD_VERSION)
+        .add(pages)
+        .add(more)
+        .finish()
 }
 
 /// Every file under `dir` (none when it does not exist) that `read` selects, but those under
@@ -328,6 +373,28 @@ mod tests {
         fs::remove_file(root.join("css/a.css")).unwrap();
         assert_ne!(manifest(root).unwrap(), before);
         fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn one_file_is_kept_as_a_folder_is() {
+        let dir = scratch("file");
+        let cache = dir.join("cache");
+        let pdf = dir.join("sujet.pdf");
+        fs::write(&pdf, "%PDF").unwrap();
+        let into = dir.join("staging.pdf");
+        assert!(!keep_published(&cache, &pdf, "f", &into), "no record yet");
+        record(&cache, &pdf, "f").unwrap();
+        assert!(
+            !keep_published(&cache, &pdf, "g", &into),
+            "another fingerprint"
+        );
+        assert!(keep_published(&cache, &pdf, "f", &into));
+        assert_eq!(fs::read_to_string(&into).unwrap(), "%PDF");
+        fs::remove_file(&into).unwrap();
+        fs::write(&pdf, "%PDF-2").unwrap();
+        assert!(!keep_published(&cache, &pdf, "f", &into), "changed since");
+        assert!(!into.exists());
+        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
