@@ -533,3 +533,33 @@ fn block_edits_compile_incrementally_and_map_every_line_exactly() {
     assert_eq!(published("src/c17.md"), "src/c17.md:5");
     assert_eq!(published("src/c3.md"), "src/c3.md:7");
 }
+
+/// rustc's saved state, damaged (its object files overwritten, as a full disk or a crash
+/// mid-write can leave them), fails the link; the build compiles again from no state and
+/// succeeds, without blaming the book.
+#[test]
+fn a_damaged_incremental_state_is_discarded_and_the_build_succeeds() {
+    let n = 20;
+    let book = many_chapters("compute-damaged-state", n, |_| 10, |i| i * 10);
+    book.check().1.unwrap();
+    let objects: Vec<_> = walkdir::WalkDir::new(book.path("target/coursebook/work"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "o"))
+        .map(|e| e.into_path())
+        .collect();
+    assert!(!objects.is_empty(), "rustc saved object files");
+    for object in &objects {
+        std::fs::write(object, "not an object file").unwrap();
+    }
+    // Chapter 3 changes: the other chapters' saved objects would be linked as they are.
+    let factor = |i: usize| if i == 3 { 11 } else { 10 };
+    rewrite_chapters(&book, n, factor, |i| i * factor(i));
+    let (report, result) = book.check();
+    result.unwrap();
+    assert_eq!(
+        report.stats.compilations, 2,
+        "once with the state, once without"
+    );
+    assert_eq!(report.checks.len(), n);
+}

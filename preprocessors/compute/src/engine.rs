@@ -314,13 +314,26 @@ fn compile_and_run(
     let started = Instant::now();
     stats.compilations += 1;
     let incremental = workspace.incremental();
-    let compiled = toolchain::compile(
-        lib,
-        &main_rs,
-        &exe,
-        incremental.as_deref(),
-        options.compile_timeout,
-    );
+    let compile = || {
+        toolchain::compile(
+            lib,
+            &main_rs,
+            &exe,
+            incremental.as_deref(),
+            options.compile_timeout,
+        )
+    };
+    let mut compiled = compile();
+    if let (Err(CompileFailure::Refused(messages)), Some(state)) = (&compiled, &incremental) {
+        if !blames_the_program(messages) {
+            // rustc's saved state can be damaged (a disk that filled up, a machine that
+            // stopped while rustc wrote it), and rustc then fails to link or crashes. The
+            // failure names no line of the program: compile once more, from no state.
+            let _ = std::fs::remove_dir_all(state);
+            stats.compilations += 1;
+            compiled = compile();
+        }
+    }
     stats.compile_time += started.elapsed();
     compiled.map_err(|failure| match failure {
         CompileFailure::Refused(messages) => {
@@ -340,6 +353,12 @@ fn compile_and_run(
     stats.run_time += started.elapsed();
     run_diagnostics(program, chapters, sources, &run)?;
     Ok(run.events)
+}
+
+/// Whether rustc's errors are about the program's code: one at least names a place in it.
+/// A linker error, or rustc crashing, names none.
+fn blames_the_program(messages: &[CompilerMessage]) -> bool {
+    messages.iter().any(|m| !m.places.is_empty())
 }
 
 /// The folder of a chapter file named relative to the book root (`src/q7.md` → `src`).
