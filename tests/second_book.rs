@@ -86,6 +86,40 @@ fn a_library_that_does_not_compile_is_reported_with_rustcs_message() {
     assert!(!book.path("book").exists(), "no output for a failed build");
 }
 
+/// The library is located once and remembered between builds (Cargo is not run when nothing
+/// changed); an edit to it is seen by the next build, a new process, which computes with the
+/// edited library: its roots come out in the other order, and the written answer fails.
+#[test]
+fn an_edit_to_the_library_is_seen_by_the_next_build() {
+    let book = numerics("numerics-library-edit");
+    let (code, _, stderr) = coursebook(&book, &["check"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, _, stderr) = coursebook(&book, &["check"]);
+    assert_eq!(code, Some(0), "{stderr}");
+
+    let lib = book.read("library/src/lib.rs");
+    let reversed = lib.replace(
+        "found.sort_by(f64::total_cmp);",
+        "found.sort_by(|a, b| b.total_cmp(a));",
+    );
+    assert_ne!(
+        lib, reversed,
+        "the library sorts its roots: update this test"
+    );
+    book.write("library/src/lib.rs", &reversed);
+    let (code, _, stderr) = coursebook(&book, &["check"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("--> src/quadratic.md:17:"), "{stderr}");
+    assert!(
+        stderr.contains("computed: solutions = [2.00, 1.00]"),
+        "{stderr}"
+    );
+
+    book.write("library/src/lib.rs", &lib);
+    let (code, _, stderr) = coursebook(&book, &["check"]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
 /// The official `mdbook` CLI: `$MDBOOK`, else `mdbook` on PATH.
 fn mdbook() -> PathBuf {
     let program = std::env::var_os("MDBOOK").map_or_else(|| PathBuf::from("mdbook"), PathBuf::from);

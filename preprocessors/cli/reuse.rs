@@ -20,7 +20,7 @@
 //! links, so they keep their inodes and the record stays true; nothing writes into them
 //! afterwards (the formulas and the French interface are already in them).
 
-use common::cache::{Cache, KeyHasher};
+use common::cache::{file_stamp, Cache, KeyHasher};
 use mdbook_html::HtmlHandlebars;
 use mdbook_renderer::{RenderContext, Renderer};
 use serde::{Deserialize, Serialize};
@@ -181,8 +181,8 @@ fn record_key(published: &Path) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct FileState {
     path: String,
-    len: u64,
-    modified_ns: u128,
+    /// [`file_stamp`]: size and modification time.
+    stamp: String,
     inode: u64,
 }
 
@@ -196,13 +196,9 @@ fn manifest(dir: &Path) -> io::Result<Vec<FileState>> {
             continue;
         }
         let meta = entry.metadata().map_err(io::Error::other)?;
-        let modified = meta.modified()?;
         files.push(FileState {
             path: relative(dir, entry.path())?,
-            len: meta.len(),
-            modified_ns: modified
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos()),
+            stamp: file_stamp(&meta),
             inode: inode(&meta),
         });
     }
@@ -285,11 +281,7 @@ fn program_identity() -> io::Result<String> {
 /// A program's path, size and modification time, which change when it is rebuilt or upgraded.
 pub fn program_file(path: &Path) -> io::Result<String> {
     let meta = fs::metadata(path)?;
-    let modified = meta
-        .modified()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    Ok(format!("{} {} {modified}", path.display(), meta.len()))
+    Ok(format!("{} {}", path.display(), file_stamp(&meta)))
 }
 
 /// The fingerprint of something made from the pages whose fingerprint is `pages` and from

@@ -25,6 +25,18 @@ pub fn cache_root(book_root: &Path) -> PathBuf {
     }
 }
 
+/// A file's size and modification time (nanoseconds since the epoch, 0 when the system does
+/// not say): what Cargo compares, and what tells a file edited, replaced or rebuilt since it
+/// was last seen. Part of a fingerprint (`KeyHasher::add`) as one text.
+pub fn file_stamp(meta: &fs::Metadata) -> String {
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    format!("{} {modified}", meta.len())
+}
+
 /// A hasher for cache keys: feed it every input that determines an entry.
 #[derive(Default)]
 pub struct KeyHasher(blake3::Hasher);

@@ -96,8 +96,8 @@ pub fn evaluate(
         });
     }
     check_scopes(chapters, sources)?;
-    let lib =
-        library::locate(options.library.as_deref()).map_err(|e| one_error(Diagnostic::error(e)))?;
+    let lib = library::locate(options.library.as_deref(), cache)
+        .map_err(|e| one_error(Diagnostic::error(e)))?;
     let program = Program::generate(chapters, lib.crate_name.as_deref());
     let mut hasher = KeyHasher::new();
     for (name, text) in &program.files {

@@ -1,6 +1,7 @@
 //! Locating a book's library: Cargo runs once per process, and again only after the library
 //! changed (one test in this binary: it sets the process's CARGO_TARGET_DIR).
 
+use common::cache::Cache;
 use coursebook_compute::library::locate;
 use std::path::Path;
 use std::sync::Arc;
@@ -21,21 +22,22 @@ fn the_library_is_located_once_and_again_after_an_edit() {
     )
     .unwrap();
     std::fs::write(lib.join("src/lib.rs"), "pub fn answer() -> u32 { 42 }\n").unwrap();
+    let cache = Cache::new(&root.join("cache"), "compute");
 
-    let first = locate(Some(&lib)).unwrap();
+    let first = locate(Some(&lib), &cache).unwrap();
     assert_eq!(first.crate_name.as_deref(), Some("located"));
     assert_eq!(first.externs.len(), 2, "the runtime and the library");
     assert!(root
         .join(".coursebook/coursebook-notebook/src/notebook.rs")
         .is_file());
-    let again = locate(Some(&lib)).unwrap();
+    let again = locate(Some(&lib), &cache).unwrap();
     assert!(
         Arc::ptr_eq(&first, &again),
         "Cargo ran again with nothing changed"
     );
 
     std::fs::write(lib.join("src/lib.rs"), "pub fn answer() -> u32 { 4242 }\n").unwrap();
-    let edited = locate(Some(&lib)).unwrap();
+    let edited = locate(Some(&lib), &cache).unwrap();
     assert!(
         !Arc::ptr_eq(&first, &edited),
         "an edit of the library went unseen"
