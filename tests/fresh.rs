@@ -9,6 +9,13 @@ use support::Fixture;
 
 const CHAPTER: &str = "# Chapitre\n\n```rust,compute\nlet n = 6 * 7;\npublish!(n);\n```\n\nLa réponse est {{#check n = 42}}.\n";
 
+/// The chapter computing `n = 6 × (computed / 6)`, with `written` as its answer.
+fn chapter(computed: u32, written: u32) -> String {
+    CHAPTER
+        .replace("6 * 7", &format!("6 * {}", computed / 6))
+        .replace("n = 42", &format!("n = {written}"))
+}
+
 fn book() -> Fixture {
     let book = Fixture::chapter("fresh", CHAPTER);
     let toml = book.read("book.toml");
@@ -103,12 +110,7 @@ fn pages_are_kept_only_while_nothing_they_come_from_changes() {
     assert!(book.read("book/ch.html").contains("Titre"));
 
     // A computation and the answer written for it.
-    book.write(
-        "src/ch.md",
-        &CHAPTER
-            .replace("6 * 7", "6 * 8")
-            .replace("n = 42", "n = 48"),
-    );
+    book.write("src/ch.md", &chapter(48, 48));
     assert!(!build(&book));
     assert!(book.read("book/ch.html").contains("48"));
     assert!(build(&book));
@@ -119,21 +121,11 @@ fn pages_are_kept_only_while_nothing_they_come_from_changes() {
     assert!(book.read("book/ch.html").contains("48"));
 
     // A failed build leaves the published pages, which the next good build keeps.
-    book.write(
-        "src/ch.md",
-        &CHAPTER
-            .replace("6 * 7", "6 * 8")
-            .replace("n = 42", "n = 47"),
-    );
+    book.write("src/ch.md", &chapter(48, 47));
     let published = book.snapshot("book");
     assert!(html(&book).is_err(), "47 is a wrong answer");
     assert_eq!(book.snapshot("book"), published);
-    book.write(
-        "src/ch.md",
-        &CHAPTER
-            .replace("6 * 7", "6 * 8")
-            .replace("n = 42", "n = 48"),
-    );
+    book.write("src/ch.md", &chapter(48, 48));
     assert!(build(&book));
     assert_eq!(book.snapshot("book"), published);
 }

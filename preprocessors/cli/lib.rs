@@ -88,23 +88,40 @@ impl Built {
         };
         let c = &self.computations;
         let computations = match c.compilations {
-            0 if self.report.chapters == 0 => "no computations".to_owned(),
-            0 => "computations from the cache".to_owned(),
-            n => format!(
+            0 if self.report.chapters == 0 => None,
+            0 => Some("computations from the cache".to_owned()),
+            n => Some(format!(
                 "computations compiled ({}, {:.1} s)",
                 counted(n, "rustc run"),
                 c.compile_time.as_secs_f64()
-            ),
+            )),
         };
         let f = &self.formulas;
-        format!(
-            "{outputs} in {:.1} s: {} checked, {} ({} rendered, {} from the cache), {computations}",
-            self.elapsed.as_secs_f64(),
-            counted(self.report.checks.len(), "answer"),
-            counted(f.formulas, "formula"),
-            f.distinct - f.cache_hits,
-            f.cache_hits,
-        )
+        // What the book has: a book without answers, formulas or computations (any mdBook)
+        // gets a line without zeros.
+        let parts: Vec<String> = [
+            computations
+                .is_some()
+                .then(|| format!("{} checked", counted(self.report.checks.len(), "answer"))),
+            (f.formulas > 0).then(|| {
+                format!(
+                    "{} ({} rendered, {} from the cache)",
+                    counted(f.formulas, "formula"),
+                    f.distinct - f.cache_hits,
+                    f.cache_hits
+                )
+            }),
+            computations,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let elapsed = format!("{outputs} in {:.1} s", self.elapsed.as_secs_f64());
+        if parts.is_empty() {
+            elapsed
+        } else {
+            format!("{elapsed}: {}", parts.join(", "))
+        }
     }
 }
 
