@@ -161,3 +161,34 @@ fn each_edition_is_kept_or_rendered_on_its_own() {
     assert!(book.read("book/corrige/q.html").contains("évidemment"));
     assert!(!book.read("book/sujet/q.html").contains("évidemment"));
 }
+
+/// The editions are built two at a time (`coursebook::editions`), the second once the first has
+/// run its stages: a cold build of an exam book with computations compiles them once, and a
+/// wrong answer fails the build once, with the previous output left as it was.
+#[test]
+fn editions_built_side_by_side_compile_once_and_fail_once() {
+    let toml = format!(
+        "[book]\ntitle = \"T\"\nlanguage = \"fr\"\n\n[preprocessor.compute]\nafter = [\"links\"]\nlibrary = {:?}\n\n[preprocessor.exam]\nafter = [\"links\", \"compute\"]\ntotal = 1\n",
+        support::course_library().display().to_string()
+    );
+    let question = "# Q\n\n```rust,compute\nlet n = 6 * 7;\npublish!(n);\n```\n\n{{#question 1 points=1}}\nCombien ?\n\n{{#answer}}\n{{#check n = 42}}.\n{{#/answer}}\n";
+    let book = Fixture::new(
+        "fresh-side-by-side",
+        &[
+            ("book.toml", &toml),
+            ("src/SUMMARY.md", "# Sommaire\n\n- [Q](q.md)\n"),
+            ("src/q.md", question),
+        ],
+    );
+    let built = html(&book).unwrap();
+    assert_eq!(built.computations.compilations, 1, "{}", built.summary());
+    assert_eq!(built.editions.len(), 2);
+    assert!(book.read("book/corrige/q.html").contains("42"));
+    assert!(book.path("book/sujet/q.html").is_file());
+
+    let published = book.snapshot("book");
+    book.write("src/q.md", &question.replace("n = 42}}", "n = 41}}"));
+    let err = html(&book).unwrap_err();
+    assert_eq!(err.matches("--> src/q.md:").count(), 1, "{err}");
+    assert_eq!(book.snapshot("book"), published);
+}

@@ -8,6 +8,7 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
+pub mod editions;
 pub mod guard;
 pub mod init;
 pub mod interface;
@@ -125,6 +126,33 @@ impl Built {
     }
 }
 
+impl Built {
+    /// Adds what one edition (or the book) produced.
+    fn absorb(&mut self, part: editions::Part) {
+        match &part.pages {
+            Some(reuse::Outcome::Kept(_)) => self.kept.push(part.published.clone()),
+            Some(reuse::Outcome::Rendered(Some(fingerprint))) => self
+                .made
+                .push((part.published.clone(), fingerprint.clone())),
+            _ => {}
+        }
+        if let Some(pages) = part.pages {
+            self.pages.push((part.edition, pages));
+        }
+        if part.formulas.formulas > self.formulas.formulas {
+            self.formulas = part.formulas;
+        }
+        let report = part.report;
+        let stats = &mut self.computations;
+        stats.compilations += report.stats.compilations;
+        stats.compile_time += report.stats.compile_time;
+        stats.run_time += report.stats.run_time;
+        if !report.checks.is_empty() || self.report.checks.is_empty() {
+            self.report = report;
+        }
+    }
+}
+
 /// `1 answer`, `2 answers`.
 fn counted(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
@@ -198,19 +226,18 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
             Some(e) => dir.join(e.name()),
             None => dir.to_path_buf(),
         };
-        Target {
+        editions::Target {
             out: within(staging.path()),
             published: within(&published),
             cache: cache.clone(),
         }
     };
     if built.editions.is_empty() {
-        build_one(&root, None, &target(None), strictness, &mut built)?;
+        let part = editions::build_book(&root, &target(None), strictness)?;
+        built.absorb(part);
     } else {
-        for edition in built.editions.clone() {
-            common::progress::step("Building", format_args!("the {} edition", edition.name()));
-            let target = target(Some(&edition));
-            build_one(&root, Some(&edition), &target, strictness, &mut built)?;
+        for part in editions::build_all(&root, &built.editions, &target, strictness)? {
+            built.absorb(part);
         }
         if options.paper == Paper::Print {
             let to_print = keep_pdfs(staging.path(), &cache, &mut built);
@@ -263,80 +290,6 @@ fn keep_pdfs(staging: &Path, cache: &Path, built: &mut Built) -> Vec<Edition> {
         to_print.push(*edition);
     }
     to_print
-}
-
-/// Where one edition (or the book, when it has none) is built.
-struct Target {
-    /// The staging folder it is written into.
-    out: PathBuf,
-    /// The folder it will replace.
-    published: PathBuf,
-    /// The book's cache.
-    cache: PathBuf,
-}
-
-/// Builds one edition (or the book, when it has none) into `target`, and adds what it did to
-/// `built`. Its HTML pages are those already published when their inputs are unchanged
-/// ([`reuse`]); otherwise mdBook renders them, and the passes after it complete them.
-fn build_one(
-    root: &Path,
-    edition: Option<&Edition>,
-    target: &Target,
-    strictness: Strictness,
-    built: &mut Built,
-) -> Result<()> {
-    let mut book = stages::load(root, edition, Some(&target.out), strictness)?;
-    let html = book.html_dir().map(|html| {
-        let within = html.strip_prefix(&target.out).unwrap_or(Path::new(""));
-        let published = target.published.join(within);
-        let renderer = reuse::Html::new(&published, &target.cache);
-        let outcome = renderer.outcome();
-        book.book.with_renderer(renderer);
-        (html, published, outcome)
-    });
-    book.book.build()?;
-    let rendered = html.and_then(|(html, published, outcome)| {
-        let outcome = outcome.lock().map(|o| o.clone()).unwrap_or_default();
-        let rendered = match &outcome {
-            reuse::Outcome::Kept(_) => {
-                built.kept.push(published);
-                None
-            }
-            reuse::Outcome::Rendered(fingerprint) => {
-                built
-                    .made
-                    .extend(fingerprint.clone().map(|f| (published, f)));
-                Some(html)
-            }
-            reuse::Outcome::NotRun => None,
-        };
-        built.pages.push((edition.copied(), outcome));
-        rendered
-    });
-    if let Some(html) = &rendered {
-        interface::finish(&book.book.config, html)?;
-    }
-    if let Some(formulas) = &book.math {
-        // The formulas rendered while mdBook wrote the pages; KaTeX's refusals fail the build.
-        formulas.finish()?;
-        if let Some(html) = &rendered {
-            formulas
-                .install(html)
-                .with_context(|| format!("cannot put the formulas into {}", html.display()))?;
-        }
-        if formulas.counts().formulas > built.formulas.formulas {
-            built.formulas = formulas.counts();
-        }
-    }
-    let report = book.take_report();
-    let stats = &mut built.computations;
-    stats.compilations += report.stats.compilations;
-    stats.compile_time += report.stats.compile_time;
-    stats.run_time += report.stats.run_time;
-    if !report.checks.is_empty() || built.report.checks.is_empty() {
-        built.report = report;
-    }
-    Ok(())
 }
 
 /// Runs every stage without rendering: computations, checks, exam structure, math.

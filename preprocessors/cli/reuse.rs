@@ -67,6 +67,7 @@ pub struct Html {
     published: PathBuf,
     records: Cache,
     outcome: Arc<Mutex<Outcome>>,
+    on_start: Option<Box<dyn Fn() + Send + Sync>>,
 }
 
 impl Html {
@@ -77,7 +78,15 @@ impl Html {
             published: published.to_path_buf(),
             records: Cache::new(cache_root, NAMESPACE),
             outcome: Arc::default(),
+            on_start: None,
         }
+    }
+
+    /// Calls `f` when mdBook hands over the book, before anything is rendered or kept: every
+    /// stage has run by then.
+    pub fn on_start(mut self, f: impl Fn() + Send + Sync + 'static) -> Html {
+        self.on_start = Some(Box::new(f));
+        self
     }
 
     /// What the renderer did; shared, so that it can be read once mdBook owns the renderer.
@@ -96,6 +105,9 @@ impl Renderer for Html {
     }
 
     fn render(&self, ctx: &RenderContext) -> mdbook_driver::errors::Result<()> {
+        if let Some(f) = &self.on_start {
+            f();
+        }
         let fingerprint = fingerprint(ctx).ok();
         if let Some(fingerprint) = &fingerprint {
             if keep(

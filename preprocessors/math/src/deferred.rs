@@ -75,6 +75,12 @@ impl Deferred {
         self.state().counts
     }
 
+    /// Whether formulas are still being rendered in the background (a cold build's): until
+    /// [`Deferred::finish`], the cache lacks them.
+    pub fn is_rendering(&self) -> bool {
+        !self.state().pending.is_empty()
+    }
+
     /// Keeps a render that runs in the background, for [`Deferred::finish`].
     pub(crate) fn push_pending(&self, pending: Pending) {
         self.state().pending.push(pending);
