@@ -124,9 +124,7 @@ impl Built {
             format!("{elapsed}: {}", parts.join(", "))
         }
     }
-}
 
-impl Built {
     /// Adds what one edition (or the book) produced.
     fn absorb(&mut self, part: editions::Part) {
         match &part.pages {
@@ -249,22 +247,29 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
         output::write_landing_page(staging.path(), &config, &built.editions, &landing)?;
     }
     built.previous = staging.commit()?;
-    for (published, fingerprint) in std::mem::take(&mut built.made) {
+    record_made(&cache, std::mem::take(&mut built.made));
+    drop(lock);
+    forget_unused(&cache, wall_started);
+    built.elapsed = started.elapsed();
+    Ok(built)
+}
+
+/// Records what each of `made` (pages and PDFs, now published) was made from, for the next
+/// build to keep them ([`reuse`]). A record that cannot be written only costs that build a
+/// render.
+fn record_made(cache: &Path, made: Vec<(PathBuf, String)>) {
+    for (published, fingerprint) in made {
         // Without Chromium no PDF was printed, and there is nothing to record.
         if !published.exists() {
             continue;
         }
-        if let Err(e) = reuse::record(&cache, &published, &fingerprint) {
+        if let Err(e) = reuse::record(cache, &published, &fingerprint) {
             tracing::warn!(
                 "cannot record what {} was built from: {e}",
                 published.display()
             );
         }
     }
-    drop(lock);
-    forget_unused(&cache, wall_started);
-    built.elapsed = started.elapsed();
-    Ok(built)
 }
 
 /// Links into `staging` the published PDF of each edition whose pages have the inputs it was
