@@ -10,9 +10,12 @@
 //!
 //! What the fingerprint covers, which is everything [`HtmlHandlebars`] reads: the
 //! preprocessed book and the chapter titles, the configuration (but the staging folder the
-//! build writes into), every file under `src/` (mdBook copies them and reads `404.md`), the
-//! theme folder, `additional-css` and `additional-js`; and this program's own file, since the
-//! renderer and the passes after it (formulas, the French interface) are compiled into it.
+//! build writes into), the files under `src/` other than Markdown (mdBook copies them) and the
+//! 404 page's source, the theme folder, `additional-css` and `additional-js`; and this
+//! program's own file, since the renderer and the passes after it (formulas, whose markup the
+//! placeholders' keys name, and the French interface) are compiled into it. An edition's PDF
+//! is kept the same way, its fingerprint derived from its pages' and Chromium's
+//! ([`derived`]).
 //!
 //! The record also lists each published file with its size, modification time and inode. The
 //! published pages are kept only when they are still exactly those files: a page edited or
