@@ -36,8 +36,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// Changes when the fingerprint or the record changes meaning: older records no longer match.
 const RECORD_VERSION: &str = "coursebook-pages 1";
 
-/// The cache namespace of the records, one per published output folder.
-const NAMESPACE: &str = "pages";
+/// The cache namespace of the records, one per published output folder or PDF.
+const NAMESPACE: &str = common::housekeeping::namespace::PAGES;
 
 /// What the HTML renderer of one build did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

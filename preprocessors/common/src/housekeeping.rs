@@ -23,9 +23,19 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// How many recent builds keep their entries.
 pub const KEEP_BUILDS: usize = 3;
 
-/// The namespaces whose entries are pruned: one entry a build, superseded by every edit of a
-/// block. (The math stage keeps its formulas in packs that it merges itself.)
-const PRUNED: &[&str] = &["compute"];
+/// The cache's namespaces whose entries are pruned ([`prune`]).
+pub mod namespace {
+    /// The computations' results: one entry a build, superseded by every edit of a block.
+    pub const COMPUTE: &str = "compute";
+    /// What the published pages and PDFs were made from: one record an output folder and PDF.
+    pub const PAGES: &str = "pages";
+    /// Where Cargo put a book's library: one record a library.
+    pub const LIBRARY: &str = "library";
+}
+
+/// The namespaces whose entries are pruned. (The math stage keeps its formulas in packs that
+/// it merges itself.)
+const PRUNED: &[&str] = &[namespace::COMPUTE, namespace::PAGES, namespace::LIBRARY];
 
 /// The namespace of the work folders.
 const WORK: &str = "work";
@@ -276,16 +286,24 @@ mod tests {
     fn only_the_entries_of_the_last_builds_are_kept_and_never_under_a_running_build() {
         let root = std::env::temp_dir().join(format!("cb-prune-{}", std::process::id()));
         let _ = fs::remove_dir_all(&root);
-        let cache = Cache::new(&root, "compute");
+        let cache = Cache::new(&root, namespace::COMPUTE);
         let old = SystemTime::now() - Duration::from_secs(3600);
-        cache.put("aa-old", b"old").unwrap();
-        let entry = root.join("compute/aa/aa-old");
-        fs::File::options()
-            .write(true)
-            .open(&entry)
-            .unwrap()
-            .set_modified(old)
-            .unwrap();
+        // An entry no build uses any more, in each namespace that is pruned.
+        let stale: Vec<PathBuf> = PRUNED
+            .iter()
+            .map(|name| {
+                Cache::new(&root, name).put("aa-old", b"old").unwrap();
+                let entry = root.join(name).join("aa/aa-old");
+                fs::File::options()
+                    .write(true)
+                    .open(&entry)
+                    .unwrap()
+                    .set_modified(old)
+                    .unwrap();
+                entry
+            })
+            .collect();
+        let entry = &stale[0];
         // A build is running: nothing goes.
         let running = CacheLock::shared(&root).unwrap();
         assert_eq!(prune(&root, SystemTime::now()).unwrap(), Pruned::default());
@@ -299,7 +317,7 @@ mod tests {
             assert!(cache.get("bb-new").is_some());
             prune(&root, started).unwrap();
         }
-        assert!(!entry.exists());
+        assert!(stale.iter().all(|e| !e.exists()), "{stale:?}");
         assert_eq!(cache.get("bb-new").as_deref(), Some(&b"new"[..]));
         assert!(clean(&root).unwrap() > 0);
         assert_eq!(cache.get("bb-new"), None);

@@ -35,6 +35,7 @@ pub use chapter::DIRECTIVES;
 pub use report::{CheckRecord, Report, SharedReport};
 
 use common::cache::{cache_root, Cache};
+use common::housekeeping::namespace;
 use common::Diagnostics;
 use mdbook_preprocessor::book::{Book, BookItem};
 use mdbook_preprocessor::errors::Result;
@@ -71,7 +72,7 @@ impl Preprocessor for ComputePreprocessor {
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> Result<Book> {
         let options = config::Options::from_context(ctx, Self::NAME)
             .map_err(|e| mdbook_preprocessor::errors::Error::new(Diagnostics::from(e)))?;
-        let cache = Cache::new(&cache_root(&ctx.root), "compute");
+        let cache = Cache::new(&cache_root(&ctx.root), namespace::COMPUTE);
         let pages = chapter::collect(ctx, &book);
         let mut report = Report::default();
         let rewritten = chapter::process(&pages, &options, &cache, &mut report);

@@ -22,6 +22,7 @@
 
 use cargo_metadata::{Artifact, Message, TargetKind};
 use common::cache::{file_stamp, Cache, KeyHasher};
+use common::housekeeping::namespace;
 use coursebook_notebook::embedded;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -130,14 +131,14 @@ impl Saved {
     }
 
     fn read(cache: &Cache, package: &Path) -> Option<Saved> {
-        let bytes = Cache::new(cache.root(), "library").get(&Saved::key(package))?;
+        let bytes = Cache::new(cache.root(), namespace::LIBRARY).get(&Saved::key(package))?;
         serde_json::from_slice(&bytes).ok()
     }
 
     /// Saves it; a failure only costs a run of Cargo next time.
     fn write(&self, cache: &Cache, package: &Path) {
         if let Ok(json) = serde_json::to_vec(self) {
-            let _ = Cache::new(cache.root(), "library").put(&Saved::key(package), &json);
+            let _ = Cache::new(cache.root(), namespace::LIBRARY).put(&Saved::key(package), &json);
         }
     }
 
