@@ -578,6 +578,35 @@ fn truncate(text: &str, max: usize) -> String {
 /// Turns the events into each chapter's published values, with Markdown lines. A name is
 /// published once per chapter: a check written between two publications would otherwise be
 /// compared with whichever came last, so a second publication is an error at its line.
+/// The error for `name`, published on a thread that a block started: such a thread runs outside
+/// its chapter, and a value it published would belong to whichever chapter ran then. Located
+/// at the `publish!` line, which the runtime gives by its file in that case.
+fn published_off_thread(
+    program: &Program,
+    chapters: &[ChapterCode],
+    sources: &[&str],
+    name: &str,
+    file: &Option<String>,
+    line: u32,
+) -> Diagnostic {
+    let d = Diagnostic::error(format!(
+        "`{name}` is published from a thread that a block started: only the block's own \
+         thread publishes"
+    ))
+    .note(
+        "join the thread and publish what it returns from the block: \
+         `let x = handle.join().unwrap(); publish!(x);`",
+    );
+    let origin = file
+        .as_deref()
+        .and_then(|f| program.chapter_of_file(f))
+        .and_then(|c| program.origin(c, line as usize));
+    match origin {
+        Some(o) => d.at_line(&chapters[o.chapter].path, Some(sources[o.chapter]), o.line),
+        None => d,
+    }
+}
+
 fn collect_values(
     program: &Program,
     chapters: &[ChapterCode],
@@ -591,11 +620,18 @@ fn collect_values(
             chapter,
             name,
             line,
+            file,
             value,
         } = event
         else {
             continue;
         };
+        if *chapter >= chapters.len() {
+            all.push(published_off_thread(
+                program, chapters, sources, name, file, *line,
+            ));
+            continue;
+        }
         let (Some(origin), Some(chapter_values)) = (
             program.origin(*chapter, *line as usize),
             values.get_mut(*chapter),

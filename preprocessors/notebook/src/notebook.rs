@@ -352,12 +352,17 @@ pub enum Event {
     },
     /// A block published `name` at `line` of its chapter's file in the generated program.
     Publish {
-        /// The chapter's index.
+        /// The chapter's index; `usize::MAX` for a value published on a thread that a block
+        /// started, which runs outside its chapter.
         chapter: usize,
         /// The name the checks use.
         name: String,
         /// The line of `publish!` in the generated program.
         line: u32,
+        /// The file of `publish!` in the generated program, given only when `chapter` is not
+        /// known: it names the chapter whose code published the value.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        file: Option<String>,
         /// What was published.
         value: Value,
     },
@@ -455,7 +460,7 @@ fn take_budget(total: &AtomicUsize, amount: usize, limit: usize, name: &str, wha
 /// Publishes `value` under `name`; called by [`publish!`](crate::publish).
 #[doc(hidden)]
 #[track_caller]
-pub fn publish_value<T: Publish + ?Sized>(name: &str, line: u32, value: &T) {
+pub fn publish_value<T: Publish + ?Sized>(name: &str, file: &str, line: u32, value: &T) {
     take_budget(
         &PUBLISHED_ITEMS,
         value.count(),
@@ -463,10 +468,12 @@ pub fn publish_value<T: Publish + ?Sized>(name: &str, line: u32, value: &T) {
         name,
         "items",
     );
+    let chapter = current_chapter();
     let event = Event::Publish {
-        chapter: current_chapter(),
+        chapter,
         name: name.to_owned(),
         line,
+        file: (chapter == usize::MAX).then(|| file.to_owned()),
         value: value.to_value(),
     };
     let bytes = serde_json::to_vec(&event).expect("events serialize");
@@ -590,11 +597,11 @@ pub fn run(chapters: &[ChapterFn]) {
 macro_rules! publish {
     () => {};
     ($name:ident = $value:expr $(, $($rest:tt)*)?) => {
-        $crate::notebook::publish_value(stringify!($name), line!(), &$value);
+        $crate::notebook::publish_value(stringify!($name), file!(), line!(), &$value);
         $($crate::publish!($($rest)*);)?
     };
     ($name:ident $(, $($rest:tt)*)?) => {
-        $crate::notebook::publish_value(stringify!($name), line!(), &$name);
+        $crate::notebook::publish_value(stringify!($name), file!(), line!(), &$name);
         $($crate::publish!($($rest)*);)?
     };
 }
@@ -633,6 +640,7 @@ mod tests {
             chapter: 0,
             name: "v".into(),
             line: 1,
+            file: None,
             value: Value::List(v.clone()),
         };
         let json = serde_json::to_string(&event).unwrap();
