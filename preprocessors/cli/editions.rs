@@ -44,8 +44,8 @@ pub(crate) struct Part {
 }
 
 /// Builds every edition of `editions`, into the target `target` gives each, and returns what
-/// each produced in their order; or the error of the first that failed (those after it are not
-/// built, or not waited for).
+/// each produced in their order; or the error of the first that failed (an edition after it
+/// does not start, or, when the first failed while rendering, its work is discarded).
 pub(crate) fn build_all(
     root: &Path,
     editions: &[Edition],
