@@ -26,6 +26,8 @@ pub(crate) struct Target {
     pub published: PathBuf,
     /// The book's cache.
     pub cache: PathBuf,
+    /// The folders the renderer reads, digested once for every edition.
+    pub folders: Arc<reuse::Folders>,
 }
 
 /// What building one edition (or the book) produced.
@@ -125,11 +127,12 @@ fn build_one(
         // Formulas still rendering (a cold build) are not in the cache yet: the next edition
         // waits for them, below.
         let (math, ready) = (book.math.clone(), ready.clone());
-        let renderer = reuse::Html::new(&part.published, &target.cache).on_start(move || {
-            if !math.as_ref().is_some_and(math::Deferred::is_rendering) {
-                ready.signal();
-            }
-        });
+        let renderer =
+            reuse::Html::new(&part.published, &target.cache, &target.folders).on_start(move || {
+                if !math.as_ref().is_some_and(math::Deferred::is_rendering) {
+                    ready.signal();
+                }
+            });
         let outcome = renderer.outcome();
         book.book.with_renderer(renderer);
         (html, outcome)

@@ -219,6 +219,7 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
         made: Vec::new(),
     };
     let published = built.dest.clone();
+    let folders = std::sync::Arc::default();
     let target = |edition: Option<&Edition>| {
         let within = |dir: &Path| match edition {
             Some(e) => dir.join(e.name()),
@@ -228,6 +229,7 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
             out: within(staging.path()),
             published: within(&published),
             cache: cache.clone(),
+            folders: std::sync::Arc::clone(&folders),
         }
     };
     if built.editions.is_empty() {

@@ -27,7 +27,7 @@ use common::cache::{file_stamp, Cache, KeyHasher};
 use mdbook_html::HtmlHandlebars;
 use mdbook_renderer::{RenderContext, Renderer};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -69,17 +69,20 @@ impl Outcome {
 pub struct Html {
     published: PathBuf,
     records: Cache,
+    folders: Arc<Folders>,
     outcome: Arc<Mutex<Outcome>>,
     on_start: Option<Box<dyn Fn() + Send + Sync>>,
 }
 
 impl Html {
     /// A renderer whose pages will be published at `published` (the folder the new output
-    /// replaces), with its records in the cache at `cache_root`.
-    pub fn new(published: &Path, cache_root: &Path) -> Html {
+    /// replaces), with its records in the cache at `cache_root`; the editions of one build
+    /// share `folders`.
+    pub fn new(published: &Path, cache_root: &Path, folders: &Arc<Folders>) -> Html {
         Html {
             published: published.to_path_buf(),
             records: Cache::new(cache_root, NAMESPACE),
+            folders: Arc::clone(folders),
             outcome: Arc::default(),
             on_start: None,
         }
@@ -111,7 +114,7 @@ impl Renderer for Html {
         if let Some(f) = &self.on_start {
             f();
         }
-        let fingerprint = fingerprint(ctx).ok();
+        let fingerprint = fingerprint(ctx, &self.folders).ok();
         if let Some(fingerprint) = &fingerprint {
             if keep(
                 &self.records,
@@ -258,7 +261,7 @@ fn link_all(from: &Path, files: &[FileState], to: &Path) -> io::Result<()> {
 }
 
 /// The fingerprint of everything mdBook's HTML renderer reads for `ctx`, and of this program.
-fn fingerprint(ctx: &RenderContext) -> io::Result<String> {
+fn fingerprint(ctx: &RenderContext, folders: &Folders) -> io::Result<String> {
     let mut hasher = KeyHasher::new();
     hasher.add(RECORD_VERSION).add(program_identity()?);
     // The staging folder's name changes with every build; where the pages go is the record's
@@ -270,17 +273,13 @@ fn fingerprint(ctx: &RenderContext) -> io::Result<String> {
     let titles: BTreeMap<_, _> = ctx.chapter_titles.iter().collect();
     hasher.add(serde_json::to_vec(&titles).map_err(io::Error::other)?);
     let html = ctx.config.html_config().unwrap_or_default();
-    let build_dir = ctx.root.join(&ctx.config.build.build_dir);
     // Of src/, mdBook copies every file but the Markdown, and reads the 404 page's source; the
-    // chapters are in the book as the stages left them.
+    // chapters are in the book as the stages left them. (The output folder is never inside
+    // src/ or the theme: `guard::destination` refuses it.)
     let src = ctx.root.join(&ctx.config.book.src);
-    let not_found = src.join(html.input_404.as_deref().unwrap_or("404.md"));
-    add_tree(&mut hasher, &src, &build_dir, |path| {
-        path.extension().is_none_or(|e| e != "md") || path == not_found
-    })?;
-    add_tree(&mut hasher, &html.theme_dir(&ctx.root), &build_dir, |_| {
-        true
-    })?;
+    let not_found = html.input_404.as_deref().unwrap_or("404.md").to_owned();
+    hasher.add(folders.digest(&src, move |rel| !rel.ends_with(".md") || rel == not_found)?);
+    hasher.add(folders.digest(&html.theme_dir(&ctx.root), |_| true)?);
     for file in html.additional_css.iter().chain(&html.additional_js) {
         add_file(&mut hasher, &ctx.root.join(file))?;
     }
@@ -309,31 +308,37 @@ pub fn derived(pages: &str, more: &str) -> String {
         .finish()
 }
 
-/// Every file under `dir` (none when it does not exist) that `read` selects, but those under
-/// `skip`.
-fn add_tree(
-    hasher: &mut KeyHasher,
-    dir: &Path,
-    skip: &Path,
-    read: impl Fn(&Path) -> bool,
-) -> io::Result<()> {
-    hasher.add(dir.as_os_str().as_encoded_bytes());
-    if !dir.exists() {
-        return Ok(());
-    }
-    let walk = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| !e.path().starts_with(skip));
-    for entry in walk {
-        let entry = entry.map_err(io::Error::other)?;
-        if entry.file_type().is_file() && read(entry.path()) {
-            hasher.add(relative(dir, entry.path())?);
-            hasher.add(fs::read(entry.path())?);
+/// The digests of the folders the renderer reads (`src/`, the theme), computed once a build:
+/// the editions read the same folders, and a book's images and media can weigh megabytes.
+#[derive(Debug, Default)]
+pub struct Folders(Mutex<HashMap<PathBuf, String>>);
+
+impl Folders {
+    /// The digest of every file under `dir` (none when it does not exist) whose path relative
+    /// to it `read` selects, with those paths. Each folder is read with one selection.
+    fn digest(&self, dir: &Path, read: impl Fn(&str) -> bool) -> io::Result<String> {
+        let mut known = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(digest) = known.get(dir) {
+            return Ok(digest.clone());
         }
+        let mut hasher = KeyHasher::new();
+        hasher.add(dir.as_os_str().as_encoded_bytes());
+        if dir.exists() {
+            let walk = walkdir::WalkDir::new(dir)
+                .follow_links(true)
+                .sort_by_file_name();
+            for entry in walk {
+                let entry = entry.map_err(io::Error::other)?;
+                let rel = relative(dir, entry.path())?;
+                if entry.file_type().is_file() && read(&rel) {
+                    hasher.add(rel).add(fs::read(entry.path())?);
+                }
+            }
+        }
+        let digest = hasher.finish();
+        known.insert(dir.to_path_buf(), digest.clone());
+        Ok(digest)
     }
-    Ok(())
 }
 
 /// One file, or the mark of its absence (mdBook then warns and goes on).
