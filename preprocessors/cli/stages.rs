@@ -288,6 +288,16 @@ mod names {
             &config("[preprocessor.exam]\neditions = [\"sujet\", \"corrigé\"]\n"),
         );
         assert_eq!(both.unwrap(), [Edition::Sujet, Edition::Corrige]);
+        // Twice the same edition would be two builds into one folder, at once.
+        let twice = editions(
+            root,
+            &config("[preprocessor.exam]\neditions = [\"sujet\", \"sujet\"]\n"),
+        )
+        .unwrap_err();
+        assert!(
+            format!("{twice:#}").contains("names the sujet edition twice"),
+            "{twice:#}"
+        );
         let default = editions(root, &config("[preprocessor.exam]\ntotal = 20\n"));
         assert_eq!(default.unwrap(), [Edition::Corrige, Edition::Sujet]);
         assert!(editions(root, &config("[book]\n")).unwrap().is_empty());

@@ -95,27 +95,34 @@ fn instructions(value: &toml::Value) -> Option<Vec<String>> {
 }
 
 /// The editions the front end builds, from the `[preprocessor.exam]` table: those `editions`
-/// names, the corrigé and the sujet when it names none. A name that is no edition is an error
-/// at its book.toml line, listing the editions.
+/// names, the corrigé and the sujet when it names none. A name that is no edition, or an
+/// edition named twice (both would be written into one folder), is an error at its book.toml
+/// line.
 pub fn editions(exam: &config::Table<'_>) -> Result<Vec<Edition>, config::Error> {
     let written: Table = exam.read()?.options;
     let Some(names) = written.editions else {
         return Ok(Edition::ALL.to_vec());
     };
-    names
-        .iter()
-        .map(|name| {
-            Edition::parse(name).ok_or_else(|| {
-                exam.error_at(
-                    Some("editions"),
-                    format!(
-                        "`editions` names {name:?}, which is no edition: the editions are \
-                         \"corrige\" and \"sujet\""
-                    ),
-                )
-            })
-        })
-        .collect()
+    let mut editions = Vec::new();
+    for name in &names {
+        let edition = Edition::parse(name).ok_or_else(|| {
+            exam.error_at(
+                Some("editions"),
+                format!(
+                    "`editions` names {name:?}, which is no edition: the editions are \
+                     \"corrige\" and \"sujet\""
+                ),
+            )
+        })?;
+        if editions.contains(&edition) {
+            return Err(exam.error_at(
+                Some("editions"),
+                format!("`editions` names the {} edition twice", edition.name()),
+            ));
+        }
+        editions.push(edition);
+    }
+    Ok(editions)
 }
 
 /// The book's title for `edition`, from `[preprocessor.exam.title]` in book.toml
