@@ -531,6 +531,8 @@ fn block_edits_compile_incrementally_and_map_every_line_exactly() {
     };
     assert_eq!(published("src/c18.md"), "src/c18.md:7");
     assert_eq!(published("src/c17.md"), "src/c17.md:5");
+    // After chapter 18, in its module: its lines did not move with chapter 18's.
+    assert_eq!(published("src/c19.md"), "src/c19.md:5");
     assert_eq!(published("src/c3.md"), "src/c3.md:7");
 }
 
@@ -562,4 +564,27 @@ fn a_damaged_incremental_state_is_discarded_and_the_build_succeeds() {
         "once with the state, once without"
     );
     assert_eq!(report.checks.len(), n);
+}
+
+/// A relative `COURSEBOOK_CACHE_DIR`, from a working folder other than the book's: the book's
+/// program (which runs in the book root) is still found in the cache.
+#[test]
+fn a_relative_cache_folder_is_taken_from_the_working_folder() {
+    let book = Fixture::chapter("compute-relative-cache", Q7);
+    let elsewhere = book.path("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_coursebook"))
+        .arg("check")
+        .arg(&book.root)
+        .current_dir(&elsewhere)
+        .env("COURSEBOOK_CACHE_DIR", "cache")
+        .env(
+            support::shared_library_target().0,
+            support::shared_library_target().1,
+        )
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(elsewhere.join("cache/compute").is_dir(), "{stderr}");
 }

@@ -17,12 +17,14 @@ pub const CACHE_DIR_ENV: &str = "COURSEBOOK_CACHE_DIR";
 
 /// Where the caches of the book at `book_root` live: `$COURSEBOOK_CACHE_DIR` when set, else
 /// `target/coursebook` in the book root, beside Cargo's own build output (ignored by git, wiped
-/// by `cargo clean`, and never inside `src/`, which `serve` watches).
+/// by `cargo clean`, and never inside `src/`, which `serve` watches). Always absolute: the
+/// book's program runs in the book root, and the paths it is given lead into the cache.
 pub fn cache_root(book_root: &Path) -> PathBuf {
-    match std::env::var_os(CACHE_DIR_ENV) {
+    let root = match std::env::var_os(CACHE_DIR_ENV) {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
         _ => book_root.join("target").join("coursebook"),
-    }
+    };
+    std::path::absolute(&root).unwrap_or(root)
 }
 
 /// A file's size and modification time (nanoseconds since the epoch, 0 when the system does
