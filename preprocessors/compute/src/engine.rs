@@ -110,7 +110,7 @@ pub fn evaluate(
     if let Some(events) = cached_events(cache, &key, &options.root) {
         // The results came from the last compilation: its incremental state is still the one
         // the next block edit needs, however many prose edits come before it.
-        if program.modules() > 1 {
+        if program.is_incremental() {
             WorkDir::keep(cache.root(), &work_name(&options.root));
         }
         return Ok(Evaluation {
@@ -236,7 +236,7 @@ impl Workspace {
             dir: cache.dir().join(temp_name("build")),
             claim: None,
         };
-        if program.modules() < 2 {
+        if !program.is_incremental() {
             return temporary();
         }
         match WorkDir::claim(cache.root(), &work_name(root)) {
@@ -323,9 +323,12 @@ fn compile_and_run(
             options.compile_timeout,
         )
     };
+    // Only a state saved by an earlier compilation can be damaged; a first compilation that
+    // fails would fail again.
+    let had_state = incremental.as_deref().is_some_and(|s| s.exists());
     let mut compiled = compile();
     if let (Err(CompileFailure::Refused(messages)), Some(state)) = (&compiled, &incremental) {
-        if !blames_the_program(messages) {
+        if had_state && !blames_the_program(messages) {
             // rustc's saved state can be damaged (a disk that filled up, a machine that
             // stopped while rustc wrote it), and rustc then fails to link or crashes. The
             // failure names no line of the program: compile once more, from no state.
@@ -575,9 +578,6 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
-/// Turns the events into each chapter's published values, with Markdown lines. A name is
-/// published once per chapter: a check written between two publications would otherwise be
-/// compared with whichever came last, so a second publication is an error at its line.
 /// The error for `name`, published on a thread that a block started: such a thread runs outside
 /// its chapter, and a value it published would belong to whichever chapter ran then. Located
 /// at the `publish!` line, which the runtime gives by its file in that case.
@@ -586,7 +586,7 @@ fn published_off_thread(
     chapters: &[ChapterCode],
     sources: &[&str],
     name: &str,
-    file: &Option<String>,
+    file: Option<&str>,
     line: u32,
 ) -> Diagnostic {
     let d = Diagnostic::error(format!(
@@ -597,16 +597,15 @@ fn published_off_thread(
         "join the thread and publish what it returns from the block: \
          `let x = handle.join().unwrap(); publish!(x);`",
     );
-    let origin = file
-        .as_deref()
-        .and_then(|f| program.chapter_of_file(f))
-        .and_then(|c| program.origin(c, line as usize));
-    match origin {
-        Some(o) => d.at_line(&chapters[o.chapter].path, Some(sources[o.chapter]), o.line),
+    match file.and_then(|f| program.locate(f, line as usize)) {
+        Some(origin) => at_origin(d, origin, chapters, sources),
         None => d,
     }
 }
 
+/// Turns the events into each chapter's published values, with Markdown lines. A name is
+/// published once per chapter: a check written between two publications would otherwise be
+/// compared with whichever came last, so a second publication is an error at its line.
 fn collect_values(
     program: &Program,
     chapters: &[ChapterCode],
@@ -628,7 +627,12 @@ fn collect_values(
         };
         if *chapter >= chapters.len() {
             all.push(published_off_thread(
-                program, chapters, sources, name, file, *line,
+                program,
+                chapters,
+                sources,
+                name,
+                file.as_deref(),
+                *line,
             ));
             continue;
         }
