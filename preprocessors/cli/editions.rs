@@ -16,7 +16,7 @@ use coursebook_compute::Report;
 use math::Strictness;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 /// Where one edition (or the book, when it has none) is built.
 pub(crate) struct Target {
@@ -43,6 +43,17 @@ pub(crate) struct Part {
     pub pages: Option<reuse::Outcome>,
     /// Where the pages are published.
     pub published: PathBuf,
+}
+
+impl Part {
+    /// Where the pages rendered anew will be published, and the fingerprint of their inputs,
+    /// to record once they are ([`reuse::record`]).
+    pub(crate) fn made(&self) -> Option<(PathBuf, String)> {
+        match &self.pages {
+            Some(reuse::Outcome::Rendered(Some(f))) => Some((self.published.clone(), f.clone())),
+            _ => None,
+        }
+    }
 }
 
 /// Builds every edition of `editions`, into the target `target` gives each, and returns what
@@ -87,20 +98,19 @@ pub(crate) fn build_book(root: &Path, target: &Target, strictness: Strictness) -
 }
 
 /// Tells the thread of the next edition that this one's stages have run and its formulas are
-/// rendered: the cache holds what the next one needs. Dropped unsaid when the build fails.
+/// rendered: the cache holds what the next one needs. Said at most once that matters (the
+/// next edition waits for the first); dropped unsaid when the build fails.
 #[derive(Clone, Default)]
-struct Ready(Arc<Mutex<Option<Sender<()>>>>);
+struct Ready(Option<Sender<()>>);
 
 impl Ready {
     fn new() -> (Ready, Receiver<()>) {
         let (sender, receiver) = mpsc::channel();
-        (Ready(Arc::new(Mutex::new(Some(sender)))), receiver)
+        (Ready(Some(sender)), receiver)
     }
 
-    /// Says it, once.
     fn signal(&self) {
-        let sender = self.0.lock().unwrap_or_else(PoisonError::into_inner).take();
-        if let Some(sender) = sender {
+        if let Some(sender) = &self.0 {
             let _ = sender.send(());
         }
     }

@@ -8,7 +8,7 @@
 //! # Ok::<(), anyhow::Error>(())
 //! ```
 
-pub mod editions;
+mod editions;
 pub mod guard;
 pub mod init;
 pub mod interface;
@@ -51,11 +51,6 @@ pub struct Built {
     pub kept: Vec<PathBuf>,
     /// The output this build replaced, removed when the value is dropped.
     previous: output::Previous,
-    /// What the HTML renderer did for each edition (or for the book).
-    pages: Vec<(Option<Edition>, reuse::Outcome)>,
-    /// What was made anew, where it will be published and the fingerprint of its inputs, to
-    /// record once it is.
-    made: Vec<(PathBuf, String)>,
 }
 
 impl Built {
@@ -127,15 +122,8 @@ impl Built {
 
     /// Adds what one edition (or the book) produced.
     fn absorb(&mut self, part: editions::Part) {
-        match &part.pages {
-            Some(reuse::Outcome::Kept(_)) => self.kept.push(part.published.clone()),
-            Some(reuse::Outcome::Rendered(Some(fingerprint))) => self
-                .made
-                .push((part.published.clone(), fingerprint.clone())),
-            _ => {}
-        }
-        if let Some(pages) = part.pages {
-            self.pages.push((part.edition, pages));
+        if let Some(reuse::Outcome::Kept(_)) = part.pages {
+            self.kept.push(part.published);
         }
         if part.formulas.formulas > self.formulas.formulas {
             self.formulas = part.formulas;
@@ -215,8 +203,6 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
         elapsed: Default::default(),
         kept: Vec::new(),
         previous: Default::default(),
-        pages: Vec::new(),
-        made: Vec::new(),
     };
     let published = built.dest.clone();
     let folders = std::sync::Arc::default();
@@ -232,24 +218,51 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
             folders: std::sync::Arc::clone(&folders),
         }
     };
-    if built.editions.is_empty() {
-        let part = editions::build_book(&root, &target(None), strictness)?;
-        built.absorb(part);
+    let parts = if built.editions.is_empty() {
+        vec![editions::build_book(&root, &target(None), strictness)?]
     } else {
-        for part in editions::build_all(&root, &built.editions, &target, strictness)? {
-            built.absorb(part);
+        editions::build_all(&root, &built.editions, &target, strictness)?
+    };
+    // What was made anew, where it will be published and the fingerprint of its inputs.
+    let mut made: Vec<(PathBuf, String)> = parts.iter().filter_map(editions::Part::made).collect();
+    if !built.editions.is_empty() && options.paper == Paper::Print {
+        let chromium = pdf::find_chromium();
+        let printer = chromium
+            .as_deref()
+            .and_then(|c| reuse::program_file(c).ok());
+        let mut to_print = Vec::new();
+        for part in &parts {
+            match keep_pdf(
+                staging.path(),
+                &cache,
+                &built.dest,
+                part,
+                printer.as_deref(),
+            ) {
+                Pdf::Kept(published) => built.kept.push(published),
+                Pdf::ToPrint(edition, fingerprint) => to_print.push((edition, fingerprint)),
+            }
         }
-        if options.paper == Paper::Print {
-            let to_print = keep_pdfs(staging.path(), &cache, &mut built);
-            pdf::print_editions(staging.path(), &to_print)?;
-        }
+        let editions: Vec<Edition> = to_print.iter().map(|(e, _)| *e).collect();
+        let printed = pdf::print_editions(staging.path(), &editions, chromium.as_deref())?;
+        made.extend(
+            to_print
+                .into_iter()
+                .filter(|(edition, _)| printed.contains(edition))
+                .filter_map(|(edition, f)| Some((built.dest.join(pdf::file_name(&edition)), f?))),
+        );
+    }
+    for part in parts {
+        built.absorb(part);
+    }
+    if !built.editions.is_empty() {
         let landing = output::Landing {
             checked_answers: built.report.checks.len(),
         };
         output::write_landing_page(staging.path(), &config, &built.editions, &landing)?;
     }
     built.previous = staging.commit()?;
-    record_made(&cache, std::mem::take(&mut built.made));
+    record_made(&cache, made);
     drop(lock);
     forget_unused(&cache, wall_started);
     built.elapsed = started.elapsed();
@@ -261,10 +274,6 @@ pub fn build_with(dir: &Path, dest: Option<&Path>, options: BuildOptions) -> Res
 /// render.
 fn record_made(cache: &Path, made: Vec<(PathBuf, String)>) {
     for (published, fingerprint) in made {
-        // Without Chromium no PDF was printed, and there is nothing to record.
-        if !published.exists() {
-            continue;
-        }
         if let Err(e) = reuse::record(cache, &published, &fingerprint) {
             tracing::warn!(
                 "cannot record what {} was built from: {e}",
@@ -274,29 +283,38 @@ fn record_made(cache: &Path, made: Vec<(PathBuf, String)>) {
     }
 }
 
-/// Links into `staging` the published PDF of each edition whose pages have the inputs it was
-/// printed from, with the same Chromium; returns the editions left to print.
-fn keep_pdfs(staging: &Path, cache: &Path, built: &mut Built) -> Vec<Edition> {
-    let printer = pdf::find_chromium().and_then(|c| reuse::program_file(&c).ok());
-    let mut to_print = Vec::new();
-    for (edition, pages) in &built.pages {
-        let Some(edition) = edition else { continue };
-        let name = pdf::file_name(edition);
-        let published = built.dest.join(&name);
-        let fingerprint = pages
-            .fingerprint()
-            .zip(printer.as_deref())
-            .map(|(pages, printer)| reuse::derived(pages, printer));
-        if let Some(fingerprint) = fingerprint {
-            if reuse::keep_published(cache, &published, &fingerprint, &staging.join(&name)) {
-                built.kept.push(published);
-                continue;
-            }
-            built.made.push((published, fingerprint));
+/// What becomes of an edition's PDF.
+enum Pdf {
+    /// The published PDF, linked into the new output.
+    Kept(PathBuf),
+    /// To print, with the fingerprint of its inputs when they are known.
+    ToPrint(Edition, Option<String>),
+}
+
+/// Links into `staging` the published PDF of the edition `part` built, when its pages have the
+/// inputs it was printed from and `printer` (Chromium's [`reuse::program_file`]) printed it.
+fn keep_pdf(
+    staging: &Path,
+    cache: &Path,
+    dest: &Path,
+    part: &editions::Part,
+    printer: Option<&str>,
+) -> Pdf {
+    let edition = part.edition.expect("only the editions of a book have PDFs");
+    let name = pdf::file_name(&edition);
+    let published = dest.join(&name);
+    let fingerprint = part
+        .pages
+        .as_ref()
+        .and_then(reuse::Outcome::fingerprint)
+        .zip(printer)
+        .map(|(pages, printer)| reuse::derived(pages, printer));
+    match fingerprint {
+        Some(f) if reuse::keep_published(cache, &published, &f, &staging.join(&name)) => {
+            Pdf::Kept(published)
         }
-        to_print.push(*edition);
+        fingerprint => Pdf::ToPrint(edition, fingerprint),
     }
-    to_print
 }
 
 /// Runs every stage without rendering: computations, checks, exam structure, math.

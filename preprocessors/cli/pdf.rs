@@ -28,26 +28,33 @@ const TIMEOUT: Duration = Duration::from_secs(120);
 /// The one line printed when Chromium is not found.
 pub const SKIPPED: &str = "PDFs skipped: Chromium was not found (install it, e.g. `apt-get install chromium`, or set COURSEBOOK_CHROMIUM to its path)";
 
-/// Prints `out/NAME/print.html` of each edition into `out/NAME.pdf`. Without Chromium, says
-/// so in one line and prints nothing.
-pub fn print_editions(out: &Path, editions: &[Edition]) -> Result<()> {
-    let pages: Vec<(&Edition, PathBuf)> = editions
+/// Prints `out/NAME/print.html` of each edition into `out/NAME.pdf` with `chromium` (see
+/// [`find_chromium`]); returns the editions printed. Without Chromium, says so in one line and
+/// prints nothing.
+pub fn print_editions(
+    out: &Path,
+    editions: &[Edition],
+    chromium: Option<&Path>,
+) -> Result<Vec<Edition>> {
+    let pages: Vec<(Edition, PathBuf)> = editions
         .iter()
-        .map(|e| (e, out.join(e.name()).join("print.html")))
+        .map(|e| (*e, out.join(e.name()).join("print.html")))
         .filter(|(_, html)| html.is_file())
         .collect();
     if pages.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
-    let Some(chromium) = find_chromium() else {
+    let Some(chromium) = chromium else {
         common::progress::eprint(&format!("{SKIPPED}\n"));
-        return Ok(());
+        return Ok(Vec::new());
     };
+    let mut printed = Vec::new();
     for (edition, html) in pages {
-        let pdf = out.join(file_name(edition));
-        print(&chromium, &html, &pdf, &std::env::temp_dir())?;
+        let pdf = out.join(file_name(&edition));
+        print(chromium, &html, &pdf, &std::env::temp_dir())?;
+        printed.push(edition);
     }
-    Ok(())
+    Ok(printed)
 }
 
 /// The name of an edition's PDF, beside its folder.
