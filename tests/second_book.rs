@@ -86,16 +86,23 @@ fn a_library_that_does_not_compile_is_reported_with_rustcs_message() {
     assert!(!book.path("book").exists(), "no output for a failed build");
 }
 
-/// The library is located once and remembered between builds (Cargo is not run when nothing
-/// changed); an edit to it is seen by the next build, a new process, which computes with the
-/// edited library: its roots come out in the other order, and the written answer fails.
+/// Where Cargo put the library is saved in the cache, and the next build, a new process, uses
+/// it while nothing changed; an edit to the library is seen all the same: the next build
+/// computes with the edited library, its roots come out in the other order, and the written
+/// answer fails.
 #[test]
 fn an_edit_to_the_library_is_seen_by_the_next_build() {
     let book = numerics("numerics-library-edit");
     let (code, _, stderr) = coursebook(&book, &["check"]);
     assert_eq!(code, Some(0), "{stderr}");
+    let saved = walkdir::WalkDir::new(book.path("target/coursebook/library"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .count();
+    assert_eq!(saved, 1, "the library's location is saved");
     let (code, _, stderr) = coursebook(&book, &["check"]);
-    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(code, Some(0), "the saved location serves: {stderr}");
 
     let lib = book.read("library/src/lib.rs");
     let reversed = lib.replace(

@@ -13,25 +13,20 @@ use std::path::Path;
 
 /// The warnings for the unknown keys of the book at `root`.
 pub fn unknown(root: &Path, config: &Config) -> Vec<Diagnostic> {
-    let mut warnings =
-        unknown_in::<coursebook_compute::config::Table>(root, config, Stage::Compute);
-    warnings.extend(unknown_in::<exam::config::Table>(root, config, Stage::Exam));
-    warnings.extend(unknown_in::<typography::Table>(
-        root,
-        config,
-        Stage::Typography,
-    ));
+    // book.toml is read once, for the lines of all three tables.
+    let compute = Table::of_book(config, root, Stage::Compute.name());
+    let mut warnings = unknown_in::<coursebook_compute::config::Table>(&compute);
+    let exam = compute.of_stage(Stage::Exam.name());
+    warnings.extend(unknown_in::<exam::config::Table>(&exam));
+    let typography = compute.of_stage(Stage::Typography.name());
+    warnings.extend(unknown_in::<typography::Table>(&typography));
     warnings
 }
 
-/// The unknown keys of `stage`'s table, read as `T`. A table that cannot be read at all is the
-/// stage's to report when it runs.
-fn unknown_in<T: DeserializeOwned + Default>(
-    root: &Path,
-    config: &Config,
-    stage: Stage,
-) -> Vec<Diagnostic> {
-    Table::of_book(config, root, stage.name())
+/// The unknown keys of a stage's `table`, read as `T`. A table that cannot be read at all is
+/// the stage's to report when it runs.
+fn unknown_in<T: DeserializeOwned + Default>(table: &Table<'_>) -> Vec<Diagnostic> {
+    table
         .read::<T>()
         .map(|read| read.unknown)
         .unwrap_or_default()

@@ -278,8 +278,10 @@ fn fingerprint(ctx: &RenderContext, folders: &Folders) -> io::Result<String> {
     // src/ or the theme: `guard::destination` refuses it.)
     let src = ctx.root.join(&ctx.config.book.src);
     let not_found = html.input_404.as_deref().unwrap_or("404.md").to_owned();
-    hasher.add(folders.digest(&src, move |rel| !rel.ends_with(".md") || rel == not_found)?);
-    hasher.add(folders.digest(&html.theme_dir(&ctx.root), |_| true)?);
+    hasher.add(folders.digest("src", &src, move |rel| {
+        !rel.ends_with(".md") || rel == not_found
+    })?);
+    hasher.add(folders.digest("theme", &html.theme_dir(&ctx.root), |_| true)?);
     for file in html.additional_css.iter().chain(&html.additional_js) {
         add_file(&mut hasher, &ctx.root.join(file))?;
     }
@@ -311,14 +313,16 @@ pub fn derived(pages: &str, more: &str) -> String {
 /// The digests of the folders the renderer reads (`src/`, the theme), computed once a build:
 /// the editions read the same folders, and a book's images and media can weigh megabytes.
 #[derive(Debug, Default)]
-pub struct Folders(Mutex<HashMap<PathBuf, String>>);
+pub struct Folders(Mutex<HashMap<(String, PathBuf), String>>);
 
 impl Folders {
     /// The digest of every file under `dir` (none when it does not exist) whose path relative
-    /// to it `read` selects, with those paths. Each folder is read with one selection.
-    fn digest(&self, dir: &Path, read: impl Fn(&str) -> bool) -> io::Result<String> {
+    /// to it `read` selects, with those paths. `what` names the selection (a theme folder
+    /// that is also `src/` is read twice, once with each).
+    fn digest(&self, what: &str, dir: &Path, read: impl Fn(&str) -> bool) -> io::Result<String> {
         let mut known = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(digest) = known.get(dir) {
+        let key = (what.to_owned(), dir.to_path_buf());
+        if let Some(digest) = known.get(&key) {
             return Ok(digest.clone());
         }
         let mut hasher = KeyHasher::new();
@@ -336,7 +340,7 @@ impl Folders {
             }
         }
         let digest = hasher.finish();
-        known.insert(dir.to_path_buf(), digest.clone());
+        known.insert(key, digest.clone());
         Ok(digest)
     }
 }

@@ -43,10 +43,10 @@ timed() {
   printf '%s %s %s %s\n' "$name" "$secs" "$((kib / 1024))" "$(python3 -c "print(round($user + $sys, 2))")" >>"$scratch/results"
 }
 
-# measure NAME DIR ARGS...: runs the tool quietly, timed as NAME.
+# measure NAME ARGS...: runs the tool quietly, timed as NAME.
 measure() {
   local name="$1"
-  shift 2
+  shift
   timed "$name" "$bin" "$@" -q
 }
 
@@ -61,9 +61,9 @@ plain_builds() {
     timed plain-mdbook "$mdbook" build "$dir"
     timed plain-mdbook-warm "$mdbook" build "$dir"
   fi
-  measure plain-tool "$dir" build "$dir" --no-pdf
+  measure plain-tool build "$dir" --no-pdf
   rm -rf "$COURSEBOOK_CACHE_DIR/pages"
-  measure plain-tool-warm "$dir" build "$dir" --no-pdf
+  measure plain-tool-warm build "$dir" --no-pdf
 }
 
 # serve_rebuild SIZE DIR: seconds from saving a chapter to `serve` having the new build.
@@ -89,19 +89,19 @@ for n in "${sizes[@]}"; do
   export COURSEBOOK_CACHE_DIR="$scratch/cache-$n"
   : >"$scratch/results"
   rm -rf "$COURSEBOOK_CACHE_DIR"
-  measure cold-check "$book" check "$book"
+  measure cold-check check "$book"
   rm -rf "$COURSEBOOK_CACHE_DIR"
-  measure cold-build "$book" build "$book" --no-pdf
-  measure warm-build "$book" build "$book" --no-pdf
+  measure cold-build build "$book" --no-pdf
+  measure warm-build build "$book" --no-pdf
   rm -rf "$COURSEBOOK_CACHE_DIR/pages"
-  measure warm-rerender "$book" build "$book" --no-pdf
+  measure warm-rerender build "$book" --no-pdf
   middle="$book/src/ch$(printf '%03d' $((n / 2))).md"
   printf '\nOne more sentence of prose.\n' >>"$middle"
-  measure prose-edit "$book" build "$book" --no-pdf
+  measure prose-edit build "$book" --no-pdf
   sed -i 's/let twice = 2 \* a;/let twice = a + a;/' "$middle"
-  measure block-edit-check "$book" check "$book"
+  measure block-edit-check check "$book"
   sed -i 's/let twice = a + a;/let twice = a * 2;/' "$middle"
-  measure block-edit-build "$book" build "$book" --no-pdf
+  measure block-edit-build build "$book" --no-pdf
   serve_rebuild "$n" "$book"
   plain_builds "$plain"
   cp "$scratch/results" "$scratch/results-$n"

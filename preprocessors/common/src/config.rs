@@ -315,5 +315,9 @@ mod tests {
             .read::<Options>()
             .unwrap_err();
         assert!(d.to_string().contains("book.toml"), "{d}");
+        assert!(
+            !d.to_string().contains("book.toml:"),
+            "no line to give: {d}"
+        );
     }
 }

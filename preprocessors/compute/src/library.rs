@@ -72,12 +72,16 @@ pub fn locate(library: Option<&Path>, cache: &Cache) -> Result<Arc<Library>, Str
         None => standalone_runtime()?,
     };
     let mut located = LOCATED.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(known) = located.iter().find(|l| l.package == package) {
-        if stamp(&known.watched) == known.stamp {
-            return Ok(known.library.clone());
-        }
+    let known = located.iter().find(|l| l.package == package);
+    if let Some(known) = known.filter(|k| stamp(&k.watched) == k.stamp) {
+        return Ok(known.library.clone());
     }
-    let saved = Saved::read(cache, &package).filter(Saved::is_current);
+    // What this process located went stale, and so did what it saved: only a new process
+    // reads the saved location.
+    let saved = match known {
+        Some(_) => None,
+        None => Saved::read(cache, &package).filter(Saved::is_current),
+    };
     let (library, watched, stamp) = match saved {
         Some(saved) => (Arc::new(saved.library), saved.watched, saved.stamp),
         None => {

@@ -191,15 +191,7 @@ fn write_pack(dir: &Path, entries: &[(&str, &str)]) -> io::Result<()> {
     if path.is_file() {
         return Ok(());
     }
-    fs::create_dir_all(dir)?;
-    let tmp = dir.join(common::cache::temp_name(&name));
-    match fs::write(&tmp, pack.as_bytes()).and_then(|()| fs::rename(&tmp, &path)) {
-        Ok(()) => Ok(()),
-        Err(err) => {
-            let _ = fs::remove_file(&tmp);
-            Err(err)
-        }
-    }
+    common::cache::write_durably(&path, pack.as_bytes())
 }
 
 #[cfg(test)]
