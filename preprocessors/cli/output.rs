@@ -45,7 +45,8 @@ impl Staging {
     /// returned value is dropped.
     pub fn commit(mut self) -> Result<Previous> {
         // `.book.previous.tmp-PID-N`: named as [`remove_abandoned`] finds it, should this
-        // process be killed before it removes the folder (`serve` removes it once the new build is announced).
+        // process be killed before it removes the folder (`serve` removes it once the new
+        // build is announced).
         let name = self
             .dest
             .file_name()
